@@ -1,0 +1,226 @@
+"""The `docgen` command. Each command parses its arguments, calls one library function and
+reports; nothing is computed here. Heavy modules (renderers) are imported only by the commands
+that render, so `docgen --help` and `docgen validate` start quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from docgen.errors import DocgenError
+from docgen.options import Options
+from docgen.pharmacology.equivalence import EquivalenceTable
+
+app = typer.Typer(
+    name="docgen",
+    help=(
+        "Patient advocacy paperwork from one case file (YAML or JSON): a one-page medication and "
+        "symptom timeline, a HIPAA amendment request and a prescriber-to-therapist letter, as PDF "
+        "and DOCX.\n\nStart with `docgen demo --out docgen-demo` to see real output, then "
+        "`docgen validate CASE.yaml` and `docgen packet CASE.yaml --out FOLDER`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+CaseArgument = Annotated[Path, typer.Argument(help="The case file (.yaml, .yml or .json).", show_default=False)]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The file to write; .pdf or .docx sets the format.", show_default=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an output file that already exists.")]
+DateOption = Annotated[
+    Optional[str],
+    typer.Option("--date", help="The date printed as the generation date (YYYY-MM-DD); today if not given.", show_default=False),
+]
+TableOption = Annotated[
+    EquivalenceTable,
+    typer.Option("--table", help="Benzodiazepine equivalence table for diazepam-equivalent doses.", case_sensitive=False),
+]
+PageOption = Annotated[str, typer.Option("--page", help="Paper size: letter or a4.")]
+TemplatesOption = Annotated[
+    Optional[Path],
+    typer.Option("--templates", help="A folder of your own copies of the templates (same file names) to use instead.", show_default=False),
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _options(today: str | None, table: EquivalenceTable, page: str, templates: Path | None) -> Options:
+    if page.lower() not in ("letter", "a4"):
+        _fail(f"--page: '{page}' is not a paper size; expected letter or a4", 2)
+    day = date.today()
+    if today is not None:
+        try:
+            day = date.fromisoformat(today)
+        except ValueError:
+            _fail(f"--date: '{today}' is not a date; expected YYYY-MM-DD, for example 2026-11-22", 2)
+    if templates is not None and not templates.is_dir():
+        _fail(f"--templates: {templates} is not a folder", 2)
+    return Options(today=day, table=table, page=page.lower(), templates=str(templates) if templates else None)
+
+
+def _load(case_file: Path):  # type: ignore[no-untyped-def]
+    from docgen.loading import load_case
+
+    return load_case(case_file)
+
+
+@app.command()
+def validate(case_file: CaseArgument, table: TableOption = EquivalenceTable.ASHTON) -> None:
+    """Check a case file and summarise what it holds; warn about what looks wrong.
+
+    Example: docgen validate samples/bind-labelled-fnd.yaml
+    """
+    from docgen.review import iter_warnings, summarize
+
+    case = _load(case_file)
+    typer.echo(f"{case_file}: valid case file")
+    for line in summarize(case):
+        typer.echo(f"  {line}")
+    warnings = list(iter_warnings(case, table))
+    for warning in warnings:
+        typer.echo(f"{case_file}: {warning.field}: warning: {warning.message}", err=True)
+    if warnings:
+        typer.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (the file is still valid)", err=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a case file, for editors that validate and autocomplete.
+
+    Example: docgen schema > casefile.schema.json
+    """
+    from docgen.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def _write_one(name: str, case_file: Path, output: Path, force: bool, options: Options) -> None:
+    from docgen.output import check_writable, format_of
+    from docgen.pipeline import document_kind, write_document
+
+    document_kind(name)
+    format_of(output)
+    check_writable(output, force)
+    case = _load(case_file)
+    written = write_document(case, name, output, options, force)
+    typer.echo(f"wrote {written}")
+
+
+@app.command()
+def timeline(
+    case_file: CaseArgument,
+    output: OutputOption,
+    force: ForceOption = False,
+    today: DateOption = None,
+    table: TableOption = EquivalenceTable.ASHTON,
+    page: PageOption = "letter",
+    templates: TemplatesOption = None,
+) -> None:
+    """Write the one-page medication and symptom timeline.
+
+    Example: docgen timeline samples/bind-labelled-fnd.yaml -o timeline.pdf
+    """
+    _write_one("timeline", case_file, output, force, _options(today, table, page, templates))
+
+
+@app.command()
+def amendment(
+    case_file: CaseArgument,
+    output: OutputOption,
+    force: ForceOption = False,
+    today: DateOption = None,
+    table: TableOption = EquivalenceTable.ASHTON,
+    page: PageOption = "letter",
+    templates: TemplatesOption = None,
+) -> None:
+    """Write the HIPAA amendment request (45 CFR 164.526) from the case's amendment section.
+
+    Example: docgen amendment samples/bind-labelled-fnd.yaml -o amendment.pdf
+    """
+    _write_one("amendment", case_file, output, force, _options(today, table, page, templates))
+
+
+@app.command()
+def letter(
+    case_file: CaseArgument,
+    output: OutputOption,
+    force: ForceOption = False,
+    today: DateOption = None,
+    table: TableOption = EquivalenceTable.ASHTON,
+    page: PageOption = "letter",
+    templates: TemplatesOption = None,
+) -> None:
+    """Write the prescriber-to-therapist letter from the case's therapist_letter section.
+
+    Example: docgen letter samples/taper-with-therapist.yaml -o letter.pdf
+    """
+    _write_one("letter", case_file, output, force, _options(today, table, page, templates))
+
+
+def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
+    from docgen.pipeline import write_packet
+
+    case = _load(case_file)
+    for path in write_packet(case, out, options, force):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def packet(
+    case_file: CaseArgument,
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).", show_default=False)],
+    force: ForceOption = False,
+    today: DateOption = None,
+    table: TableOption = EquivalenceTable.ASHTON,
+    page: PageOption = "letter",
+    templates: TemplatesOption = None,
+) -> None:
+    """Write every document the case has data for, each as PDF and DOCX, into one folder.
+
+    Example: docgen packet samples/bind-labelled-fnd.yaml --out packet/
+    """
+    _packet(case_file, out, force, _options(today, table, page, templates))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).")] = Path("docgen-demo"),
+    force: ForceOption = False,
+    today: DateOption = None,
+) -> None:
+    """Write the packet of a bundled, fictional sample case, to see real output with no input.
+
+    Example: docgen demo --out docgen-demo
+    """
+    from docgen.samples import demo_case_path
+
+    case_file = demo_case_path()
+    typer.echo(f"sample case: {case_file}")
+    _packet(case_file, out, force, _options(today, EquivalenceTable.ASHTON, "letter", None))
+
+
+def main() -> None:
+    """Entry point: run the app, turning docgen's errors into one message and exit code 1."""
+    try:
+        app()
+    except DocgenError as error:
+        typer.echo(str(error), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing half-written was left behind", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""The one-page medication and symptom timeline: its context, at a given level of condensing.
+
+A long history is condensed step by step (``LEVELS``) until the page fits: fewer table rows with
+"+N more" notes, symptoms grouped by category in the chart, a shorter chart, smaller (never below
+7 pt) type, and long text shortened with a visible mark. The pipeline tries each level in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from docgen import history
+from docgen.dates import PartialDate
+from docgen.figures import DoseSeries, EventMarker, OtherSeries, SymptomBar, TimelineChart
+from docgen.model import Case, Event, Symptom
+from docgen.options import Options
+from docgen.pharmacology.equivalence import TABLE_CITATIONS, TABLE_NAMES
+from docgen.templating import format_mg
+
+TEMPLATE = "timeline.xml.j2"
+TITLE = "Medication and symptom timeline"
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How much of a long history one level of condensing keeps."""
+
+    size: float
+    chart_height: float
+    medication_rows: int
+    symptom_rows: int
+    exam_rows: int
+    event_rows: int
+    source_rows: int
+    chart_symptoms: int
+    chart_events: int
+    text_limit: int
+
+
+LEVELS: tuple[Fit, ...] = (
+    Fit(8.0, 3.3, 8, 10, 3, 6, 8, 16, 24, 140),
+    Fit(8.0, 3.1, 6, 8, 3, 5, 6, 14, 20, 110),
+    Fit(7.5, 3.0, 5, 7, 2, 4, 5, 12, 16, 90),
+    Fit(7.5, 2.8, 4, 6, 2, 3, 3, 10, 12, 70),
+    Fit(7.0, 2.6, 4, 5, 2, 3, 2, 8, 10, 60),
+    Fit(7.0, 2.4, 3, 4, 1, 2, 0, 8, 8, 50),
+    Fit(7.0, 2.2, 2, 3, 0, 0, 0, 6, 6, 40),
+)
+
+_EVENT_PRIORITY = {"diagnosis": 0, "hospitalization": 1, "test": 2, "visit": 3, "other": 4}
+
+
+class _Shortener:
+    """Shortens text past a limit, marking it, and remembers that it did."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = False
+
+    def __call__(self, text: str | None) -> str:
+        if text is None:
+            return ""
+        text = " ".join(text.split())
+        if len(text) <= self.limit:
+            return text
+        self.used = True
+        return text[: self.limit - 1].rstrip() + "…"
+
+
+def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
+    """Everything the timeline template says, computed from the case."""
+    fit = LEVELS[min(level, len(LEVELS) - 1)]
+    short = _Shortener(fit.text_limit)
+    sources = history.Sources()
+    courses = history.courses(case, options.table)
+    changes = history.all_changes(courses)
+    today = options.today
+
+    medication_rows = []
+    for course in courses[: fit.medication_rows]:
+        peak = course.peak
+        peak_text = "—"
+        if peak is not None:
+            peak_text = f"{format_mg(peak.mg_per_day)} mg/day"
+            converted = course.diazepam_mg(peak.mg_per_day)
+            if converted is not None:
+                peak_text += f" (≈ {format_mg(round(converted, 1))} mg diazepam-eq.)"
+            peak_text += f", {peak.date.display()}"
+        cited = sources.cite(*(dose.source for dose in course.steps))
+        medication_rows.append({
+            "drug": short(course.display_name),
+            "marker": history.marker(cited),
+            "start": course.start.display() if course.start else "not taken",
+            "peak": peak_text,
+            "taper_start": course.taper_start.display() if course.taper_start else "—",
+            "stop": course.stop.display() if course.stop else f"ongoing, {format_mg(course.current_mg)} mg/day",
+            "duration": course.duration(today),
+        })
+
+    symptoms = sorted(case.symptoms, key=lambda symptom: symptom.onset.sort_key())
+    symptom_rows = []
+    for symptom in symptoms[: fit.symptom_rows]:
+        cited = sources.cite(symptom.source, *(point.source for point in symptom.course))
+        symptom_rows.append({
+            "name": short(symptom.name),
+            "marker": history.marker(cited),
+            "onset": symptom.onset.display(),
+            "timing": history.relative_timing(symptom.onset, changes),
+            "course": history.symptom_course_text(symptom),
+        })
+
+    findings = history.finding_rows(case)
+    exams: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in findings:
+        key = (row.exam_date.isoformat(), row.examiner)
+        exam = exams.get(key)
+        if exam is None:
+            exam = exams[key] = {
+                "examiner": short(row.examiner),
+                "date": row.exam_date.display(),
+                "marker": history.marker(sources.cite(row.source)),
+                "negative": [], "positive": [], "inconclusive": [], "not_tested": [],
+            }
+        if row.sign not in exam[row.result]:
+            exam[row.result].append(short(row.sign))
+    exam_rows = list(exams.values())[: fit.exam_rows]
+
+    key_events = _key_events(case.events, fit.event_rows)
+    event_rows = []
+    for event in key_events:
+        cited = sources.cite(event.source)
+        clinician = case.clinician(event.clinician)
+        event_rows.append({
+            "date": event.date.display(),
+            "title": short(event.title),
+            "detail": short(event.detail),
+            "clinician": short(clinician.name) if clinician else "",
+            "marker": history.marker(cited),
+        })
+
+    listed_sources = sources.listed()
+    shown_sources = [(number, short(text)) for number, text in listed_sources[: fit.source_rows]]
+    prepared = case.prepared_by
+    return {
+        "title": TITLE,
+        "size": fit.size,
+        "page": options.page,
+        "chart_height": fit.chart_height,
+        "patient": case.patient,
+        "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
+        "prepared_by": prepared,
+        "generated": PartialDate.of(today).display(),
+        "table_name": TABLE_NAMES[options.table],
+        "table_citation": TABLE_CITATIONS[options.table],
+        "converted_drugs": [course.drug for course in courses if course.converted],
+        "unconverted_drugs": [course.drug for course in courses if not course.converted],
+        "medications": medication_rows,
+        "more_medications": max(0, len(courses) - fit.medication_rows),
+        "symptoms": symptom_rows,
+        "more_symptoms": max(0, len(symptoms) - fit.symptom_rows),
+        "exams": exam_rows,
+        "more_exams": max(0, len(exams) - len(exam_rows)),
+        "tested_absent": history.signs_with_result(findings, "negative"),
+        "present": history.signs_with_result(findings, "positive"),
+        "inconclusive": history.signs_with_result(findings, "inconclusive"),
+        "not_tested": history.signs_with_result(findings, "not_tested"),
+        "events": event_rows,
+        "more_events": max(0, len(case.events) - len(key_events)),
+        "sources": shown_sources,
+        "more_sources": max(0, len(listed_sources) - len(shown_sources)),
+        "shortened": short.used,
+        "figures": {"chart": _chart(case, courses, options, fit)},
+    }
+
+
+def _key_events(events: Sequence[Event], limit: int) -> list[Event]:
+    """The events most worth a line, by kind, then shown in date order."""
+    chosen = sorted(events, key=lambda event: (_EVENT_PRIORITY.get(event.kind, 9), event.date.sort_key()))[:limit]
+    return sorted(chosen, key=lambda event: event.date.sort_key())
+
+
+# -- the chart -----------------------------------------------------------------------------------
+
+
+def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Options, fit: Fit) -> TimelineChart:
+    today = options.today
+    dated: list[PartialDate] = [dose.date for course in courses for dose in course.steps]
+    dated += [symptom.onset for symptom in case.symptoms]
+    dated += [symptom.resolved for symptom in case.symptoms if symptom.resolved is not None]
+    dated += [event.date for event in case.events]
+    start = min(item.earliest for item in dated)
+    end = max([today] + [item.latest for item in dated])
+    # Leave a small margin before the first entry, so the first step is visible.
+    start = date(start.year, 1, 1) if (end - start).days > 3 * 365 else start
+
+    doses = []
+    others = []
+    for course in courses:
+        until = course.stop.earliest if course.stop else end
+        if course.converted:
+            points = tuple((step.date.earliest, round(course.diazepam_mg(step.mg_per_day) or 0.0, 3)) for step in course.steps)
+            doses.append(DoseSeries(course.drug, points, until, _labels(course)))
+        else:
+            points = tuple((step.date.earliest, step.mg_per_day) for step in course.steps)
+            peak = max(step.mg_per_day for step in course.steps)
+            others.append(OtherSeries(course.drug, points, until, peak))
+
+    symptoms = sorted(case.symptoms, key=lambda symptom: symptom.onset.sort_key())
+    bars = [_bar(symptom) for symptom in symptoms]
+    if len(bars) > fit.chart_symptoms:
+        bars = _grouped_bars(symptoms)
+
+    ranked = sorted(case.events, key=lambda event: (_EVENT_PRIORITY.get(event.kind, 9), event.date.sort_key()))
+    shown = sorted(ranked[: fit.chart_events], key=lambda event: event.date.sort_key())
+    markers = tuple(EventMarker(event.date.earliest, event.kind, _short_label(event.title)) for event in shown)
+    return TimelineChart(
+        start=start,
+        end=end,
+        dose_axis_label=f"diazepam-equivalent mg/day ({TABLE_NAMES[options.table]})",
+        doses=tuple(doses),
+        others=tuple(others),
+        symptoms=tuple(bars),
+        events=markers,
+        hidden_events=len(case.events) - len(markers),
+    )
+
+
+def _labels(course: history.MedicationCourse) -> tuple[tuple[date, str], ...]:
+    """The drug's own mg at its steps: all of them when few, else the larger changes."""
+    steps = course.steps
+    peak = max(step.mg_per_day for step in steps) or 1.0
+    chosen = []
+    previous: float | None = None
+    for index, step in enumerate(steps):
+        big = previous is None or abs(step.mg_per_day - previous) >= 0.15 * peak
+        if len(steps) <= 12 or big or index == len(steps) - 1 or step.mg_per_day == peak:
+            chosen.append((step.date.earliest, f"{format_mg(step.mg_per_day)} mg"))
+            previous = step.mg_per_day
+    return tuple(chosen)
+
+
+def _bar(symptom: Symptom) -> SymptomBar:
+    severities = tuple(
+        (point.date.earliest, point.severity)
+        for point in sorted(symptom.course, key=lambda point: point.date.sort_key())
+    )
+    return SymptomBar(
+        label=_short_label(symptom.name),
+        start=symptom.onset.earliest,
+        end=symptom.resolved.latest if symptom.resolved else None,
+        severities=severities,
+        approximate=not symptom.onset.is_exact,
+    )
+
+
+def _grouped_bars(symptoms: Sequence[Symptom]) -> list[SymptomBar]:
+    """One bar per category: from its first onset to its last resolution (ongoing if any is)."""
+    groups: dict[str, list[Symptom]] = {}
+    for symptom in symptoms:
+        groups.setdefault(symptom.category, []).append(symptom)
+    bars = []
+    for category, members in groups.items():
+        ongoing = any(member.resolved is None for member in members)
+        end = None if ongoing else max(member.resolved.latest for member in members if member.resolved)
+        count = len(members)
+        bars.append(SymptomBar(
+            label=f"{category} ({count} symptom{'s' if count != 1 else ''})",
+            start=min(member.onset.earliest for member in members),
+            end=end,
+            approximate=any(not member.onset.is_exact for member in members),
+        ))
+    return bars
+
+
+def _short_label(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,75 @@
+"""The data behind figures: what a chart shows, with no drawing code.
+
+A document's context builder fills these in; ``docgen.render.chart`` draws them. Dates are plain
+``datetime.date`` values already placed on the time axis (a partial date sits at the start of its
+period, and ``approximate`` says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class DoseSeries:
+    """One benzodiazepine's dose as a step function, in diazepam-equivalent mg/day.
+
+    ``points`` are the change points: each value holds from its date until the next point;
+    the last value holds until ``until``. ``labels`` are the drug's own doses to print at the
+    labelled steps (date, text such as "2.5 mg").
+    """
+
+    label: str
+    points: tuple[tuple[date, float], ...]
+    until: date
+    labels: tuple[tuple[date, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class OtherSeries:
+    """A medication drawn in its own mg on its own small scale (never converted)."""
+
+    label: str
+    points: tuple[tuple[date, float], ...]
+    until: date
+    max_mg: float
+
+
+@dataclass(frozen=True)
+class SymptomBar:
+    """One symptom (or a group of symptoms) from onset to resolution.
+
+    ``end`` is None while ongoing (drawn to the axis end with an arrow). ``severities`` is the
+    course as (date, 0-10) change points; empty when no course was given.
+    """
+
+    label: str
+    start: date
+    end: date | None
+    severities: tuple[tuple[date, int], ...] = ()
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class EventMarker:
+    """A dated event: kind is visit | diagnosis | test | hospitalization | other."""
+
+    day: date
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """Everything the one-page timeline chart draws, on one shared time axis."""
+
+    start: date
+    end: date
+    dose_axis_label: str
+    doses: tuple[DoseSeries, ...] = ()
+    others: tuple[OtherSeries, ...] = ()
+    symptoms: tuple[SymptomBar, ...] = ()
+    events: tuple[EventMarker, ...] = ()
+    hidden_events: int = 0
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,144 @@
+"""The document pipeline, stage by stage:
+
+    case -> context (computed facts) -> template (all wording) -> blocks -> PDF | DOCX
+
+``generate`` is the one entry point the CLI uses; ``write_document`` adds the safe file write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from docgen import blocks
+from docgen.errors import DocgenError, MissingDataError
+from docgen.model import Case
+from docgen.options import Options
+from docgen.output import check_writable, format_of, write_file
+from docgen.templating import render_markup
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: its name, template, context builder, and what it needs."""
+
+    name: str
+    title: str
+    template: str
+    build_context: Callable[[Case, Options, int], dict[str, Any]]
+    #: Returns None when the case has what the document needs, else what is missing.
+    missing: Callable[[Case], str | None]
+    #: How many condensing levels the document has (the timeline fits itself to one page).
+    levels: int = 1
+    one_page: bool = False
+
+
+class NotImplementedDocument(DocgenError):
+    """A document the CLI names but this version does not generate yet."""
+
+
+def _timeline_kind() -> DocumentKind:
+    from docgen.documents import timeline
+
+    return DocumentKind(
+        name="timeline",
+        title=timeline.TITLE,
+        template=timeline.TEMPLATE,
+        build_context=timeline.build_context,
+        missing=lambda case: None,
+        levels=len(timeline.LEVELS),
+        one_page=True,
+    )
+
+
+_KINDS: dict[str, Callable[[], DocumentKind]] = {"timeline": _timeline_kind}
+
+#: Every document docgen knows, in packet order; those not built yet say so when asked for.
+DOCUMENT_NAMES = ("timeline", "amendment", "letter")
+
+
+def document_kind(name: str) -> DocumentKind:
+    factory = _KINDS.get(name)
+    if factory is None:
+        label = {"amendment": "the HIPAA amendment request", "letter": "the prescriber-to-therapist letter"}.get(name, name)
+        raise NotImplementedDocument(f"{label} is not implemented yet in this version of docgen")
+    return factory()
+
+
+def build_document(case: Case, kind: DocumentKind, options: Options, level: int = 0) -> blocks.Document:
+    """Context -> template -> blocks."""
+    problem = kind.missing(case)
+    if problem is not None:
+        raise MissingDataError(problem)
+    context = kind.build_context(case, options, level)
+    figures: Mapping[str, object] = context.get("figures", {})
+    markup = render_markup(kind.template, context, options.templates)
+    return blocks.parse_document(markup, figures, kind.template)
+
+
+def render(document: blocks.Document, output_format: str, options: Options) -> bytes:
+    """Blocks -> bytes in one format."""
+    if output_format == "pdf":
+        from docgen.render.pdf import render_pdf
+
+        return render_pdf(document)
+    from docgen.render.docx import render_docx
+
+    created = datetime(options.today.year, options.today.month, options.today.day, tzinfo=timezone.utc)
+    return render_docx(document, created)
+
+
+def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
+    """The document at the first condensing level whose PDF fits on one page (and that PDF)."""
+    from docgen.render.pdf import page_count, render_pdf
+
+    document = build_document(case, kind, options, 0)
+    pdf = render_pdf(document)
+    level = 0
+    while kind.one_page and page_count(pdf) > 1 and level + 1 < kind.levels:
+        level += 1
+        document = build_document(case, kind, options, level)
+        pdf = render_pdf(document)
+    return document, pdf
+
+
+def generate(case: Case, name: str, output_format: str, options: Options) -> bytes:
+    """One document of a case, in one format, as bytes."""
+    kind = document_kind(name)
+    if kind.one_page:
+        document, pdf = fitted_document(case, kind, options)
+        return pdf if output_format == "pdf" else render(document, output_format, options)
+    return render(build_document(case, kind, options), output_format, options)
+
+
+def write_document(case: Case, name: str, target: Path, options: Options, force: bool = False) -> Path:
+    """Generate one document into ``target`` (format from its extension), atomically."""
+    output_format = format_of(target)
+    check_writable(target, force)
+    return write_file(generate(case, name, output_format, options), target, force)
+
+
+def available_documents(case: Case) -> list[str]:
+    """The documents this case has data for, that this version generates."""
+    names = []
+    for name in DOCUMENT_NAMES:
+        if name not in _KINDS:
+            continue
+        if document_kind(name).missing(case) is None:
+            names.append(name)
+    return names
+
+
+def write_packet(case: Case, folder: Path, options: Options, force: bool = False) -> list[Path]:
+    """Every document the case has data for, in both formats, into ``folder``."""
+    targets = [folder / f"{name}.{extension}" for name in available_documents(case) for extension in ("pdf", "docx")]
+    for target in targets:
+        check_writable(target, force)
+    written = []
+    for target in targets:
+        name = target.stem
+        written.append(write_file(generate(case, name, format_of(target), options), target, force))
+    return written

@@ -1,0 +1,324 @@
+"""Blocks -> DOCX with python-docx, from the same blocks and style sheet as the PDF.
+
+Output is deterministic: core properties are fixed from the document's date and every zip entry
+carries the same timestamp, so the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from docx import Document as new_document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from docgen import blocks
+from docgen.render import fonts
+from docgen.render.styles import StyleSheet
+
+_BLACK = RGBColor(0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write_docx(document: blocks.Document, target: str | Path | IO[bytes] | None = None,
+               created: datetime | None = None) -> bytes | None:
+    """Render ``document``; write it to ``target`` (a path or binary file) or return the bytes."""
+    data = render_docx(document, created)
+    if target is None:
+        return data
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
+    return None
+
+
+def render_docx(document: blocks.Document, created: datetime | None = None) -> bytes:
+    sheet = StyleSheet(body=document.size, page=document.page_size)
+    docx = new_document()
+    _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
+    for block in document.blocks:
+        _RENDERERS[type(block)](docx, block, sheet)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """The same entries in the same order with one fixed timestamp."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()
+
+
+# -- document set-up ---------------------------------------------------------------------------
+
+
+def _set_font(element_font: Any, size: float | None = None, bold: bool | None = None) -> None:
+    element_font.name = fonts.DOCX_FAMILY
+    element_font.color.rgb = _BLACK
+    if size is not None:
+        element_font.size = Pt(size)
+    if bold is not None:
+        element_font.bold = bold
+    r_fonts = element_font.element.rPr.find(qn("w:rFonts")) if element_font.element.rPr is not None else None
+    if r_fonts is not None:
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            r_fonts.attrib.pop(qn(attribute), None)
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            r_fonts.set(qn(attribute), fonts.DOCX_FAMILY)
+
+
+def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, created: datetime) -> None:
+    section = docx.sections[0]
+    width, height = sheet.page_size
+    section.page_width, section.page_height = Pt(width), Pt(height)
+    section.left_margin = section.right_margin = Pt(sheet.margin)
+    section.top_margin, section.bottom_margin = Pt(sheet.top_margin), Pt(sheet.bottom_margin)
+    section.header_distance = Pt(sheet.top_margin - 0.38 * 72)
+    section.footer_distance = Pt(0.3 * 72)
+
+    styles = docx.styles
+    normal = styles["Normal"]
+    _set_font(normal.font, sheet.size("body"))
+    normal.paragraph_format.space_after = Pt(sheet.space_after("body"))
+    normal.paragraph_format.line_spacing = sheet.leading_ratio * 0.92
+    for level in (1, 2, 3):
+        style = styles[f"Heading {level}"]
+        _set_font(style.font, sheet.size(f"h{level}"), bold=True)
+        style.font.italic = False
+        style.paragraph_format.space_before = Pt(sheet.space_before(f"h{level}"))
+        style.paragraph_format.space_after = Pt(sheet.space_after(f"h{level}"))
+        style.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    _set_font(title.font, sheet.size("title"), bold=True)
+    title.paragraph_format.space_after = Pt(sheet.space_after("title"))
+    title_borders = title.element.pPr.find(qn("w:pBdr")) if title.element.pPr is not None else None
+    if title_borders is not None:
+        title.element.pPr.remove(title_borders)
+
+    properties = docx.core_properties
+    properties.title = document.title
+    properties.author = ""
+    properties.last_modified_by = ""
+    properties.comments = ""
+    properties.keywords = ""
+    properties.subject = ""
+    properties.category = ""
+    properties.revision = 1
+    properties.created = created
+    properties.modified = created
+    properties.last_printed = created
+
+    frame = Pt(sheet.frame_width)
+    header = section.header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
+    _furniture_run(header, document.furniture.header_left, sheet)
+    if document.furniture.header_right:
+        _furniture_run(header, "\t" + document.furniture.header_right, sheet)
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
+    _furniture_run(footer, document.furniture.footer_left + "\tPage ", sheet)
+    _field(footer, "PAGE", sheet)
+    _furniture_run(footer, " of ", sheet)
+    _field(footer, "NUMPAGES", sheet)
+
+
+def _furniture_run(paragraph: DocxParagraph, text: str, sheet: StyleSheet) -> None:
+    run = paragraph.add_run(text)
+    run.font.size = Pt(sheet.size("furniture"))
+    run.font.color.rgb = RGBColor(0x4D, 0x4D, 0x4D)
+
+
+def _field(paragraph: DocxParagraph, instruction: str, sheet: StyleSheet) -> None:
+    """A PAGE or NUMPAGES field, filled in by the word processor."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        run.font.size = Pt(sheet.size("furniture"))
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+            run._r.append(element)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+
+
+# -- blocks ------------------------------------------------------------------------------------
+
+
+def _add_spans(paragraph: DocxParagraph, spans: blocks.Inline, size: float | None = None,
+               bold: bool = False) -> None:
+    for span in spans:
+        if span.text == blocks.LINE_BREAK:
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+            continue
+        run = paragraph.add_run(span.text)
+        if span.bold or bold:
+            run.bold = True
+        if span.italic:
+            run.italic = True
+        if size is not None:
+            run.font.size = Pt(size)
+
+
+def _heading(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    paragraph = docx.add_paragraph(style=f"Heading {block.level}")
+    _add_spans(paragraph, block.spans)
+
+
+def _paragraph(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    style = "Title" if block.style == "title" else None
+    paragraph = docx.add_paragraph(style=style)
+    role = block.style
+    if role != "title":
+        size = sheet.size(role)
+        paragraph.paragraph_format.space_after = Pt(sheet.space_after(role))
+        if role == "right":
+            paragraph.alignment = 2
+        _add_spans(paragraph, block.spans, size if size != sheet.size("body") else None)
+    else:
+        _add_spans(paragraph, block.spans)
+    if block.keep_with_next:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def _quote(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    paragraph = docx.add_paragraph()
+    paragraph.paragraph_format.left_indent = Pt(24)
+    paragraph.paragraph_format.space_after = Pt(sheet.space_after("body"))
+    borders = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "8"), ("w:color", "595959")):
+        left.set(qn(key), value)
+    borders.append(left)
+    paragraph._p.get_or_add_pPr().append(borders)
+    _add_spans(paragraph, block.spans)
+
+
+def _list(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    size = sheet.size(block.style)
+    for number, item in enumerate(block.items, start=1):
+        paragraph = docx.add_paragraph()
+        paragraph.paragraph_format.left_indent = Pt(18)
+        paragraph.paragraph_format.first_line_indent = Pt(-14)
+        paragraph.paragraph_format.space_after = Pt(sheet.body * 0.25)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(18))
+        marker = paragraph.add_run(f"{number}.\t" if block.ordered else "•\t")
+        marker.font.size = Pt(size)
+        _add_spans(paragraph, item, size if size != sheet.size("body") else None)
+
+
+def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    rows = ([block.header] if block.header else []) + list(block.rows)
+    if not rows:
+        return
+    plain = block.style == "plain"
+    size = sheet.size("body" if plain else "table")
+    columns = len(block.widths)
+    table = docx.add_table(rows=len(rows), cols=columns)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    if not plain:
+        _table_borders(table)
+    widths = [Pt(fraction * sheet.frame_width) for fraction in block.widths]
+    for row_index, (row, cells) in enumerate(zip(table.rows, rows)):
+        is_header = row_index == 0 and bool(block.header)
+        if is_header:
+            row_properties = row._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            row_properties.append(repeat)
+        for column, cell in enumerate(row.cells):
+            cell.width = widths[column]
+            spans = cells[column] if column < len(cells) else ()
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            _add_spans(paragraph, spans, size, bold=is_header)
+            if is_header:
+                _shade(cell, sheet.header_fill_gray)
+    docx.add_paragraph().paragraph_format.space_after = Pt(sheet.body * 0.2)
+
+
+def _table_borders(table: Any) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge, size, color in (("top", "12", "000000"), ("bottom", "12", "000000"), ("insideH", "4", "B3B3B3")):
+        element = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "single"), ("w:sz", size), ("w:space", "0"), ("w:color", color)):
+            element.set(qn(key), value)
+        borders.append(element)
+    properties.append(borders)
+
+
+def _shade(cell: Any, gray: float) -> None:
+    level = f"{round(gray * 255):02X}"
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), level * 3)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _figure(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    from docgen.render.chart import chart_png, draw_timeline_chart
+
+    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72)
+    docx.add_picture(io.BytesIO(chart_png(drawing)), width=Pt(sheet.frame_width))
+    docx.paragraphs[-1].paragraph_format.space_after = Pt(sheet.body * 0.4)
+
+
+def _spacer(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    paragraph = docx.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(max(1.0, block.height))
+
+
+def _page_break(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _rule(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    paragraph = docx.add_paragraph()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "737373")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph.paragraph_format.space_after = Pt(sheet.body * 0.5)
+
+
+_RENDERERS: dict[type, Callable[[DocxDocument, Any, StyleSheet], None]] = {
+    blocks.Heading: _heading,
+    blocks.Paragraph: _paragraph,
+    blocks.Quote: _quote,
+    blocks.ListBlock: _list,
+    blocks.Table: _table,
+    blocks.Figure: _figure,
+    blocks.Spacer: _spacer,
+    blocks.PageBreak: _page_break,
+    blocks.Rule: _rule,
+}
+
+__all__ = ["write_docx", "render_docx"]

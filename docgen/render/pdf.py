@@ -1,0 +1,284 @@
+"""Blocks -> PDF with reportlab platypus: embedded fonts, running header, "Page X of Y".
+
+Output is deterministic (reportlab's invariant mode): the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from docgen import blocks
+from docgen.render import fonts
+from docgen.render.styles import StyleSheet
+
+_PAGES = re.compile(rb"/Type /Pages\s*/Count (\d+)|/Count (\d+)\s*/Kids")
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF written by this module has."""
+    match = _PAGES.search(pdf)
+    if match is None:
+        raise ValueError("not a PDF written by docgen")
+    return int(match.group(1) or match.group(2))
+
+
+def write_pdf(document: blocks.Document, target: str | Path | IO[bytes] | None = None) -> bytes | None:
+    """Render ``document``; write it to ``target`` (a path or binary file) or return the bytes."""
+    data = render_pdf(document)
+    if target is None:
+        return data
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
+    return None
+
+
+def render_pdf(document: blocks.Document) -> bytes:
+    fonts.register_fonts()
+    sheet = StyleSheet(body=document.size, page=document.page_size)
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=sheet.page_size,
+        leftMargin=sheet.margin,
+        rightMargin=sheet.margin,
+        topMargin=sheet.top_margin,
+        bottomMargin=sheet.bottom_margin,
+        title=document.title,
+        author="",
+        subject="",
+        creator="docgen",
+        producer="docgen (reportlab)",
+        keywords="",
+        invariant=1,
+        lang="en-US",
+        initialFontName=fonts.REGULAR,
+    )
+    flowables = [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
+    template.build(flowables, canvasmaker=_numbered_canvas(document.furniture, sheet))
+    return buffer.getvalue()
+
+
+# -- page furniture ------------------------------------------------------------------------------
+
+
+def _numbered_canvas(furniture: blocks.Furniture, sheet: StyleSheet) -> Callable[..., Canvas]:
+    """A canvas that holds its pages until the end, to print "Page X of Y" on each."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                _draw_furniture(self, furniture, sheet, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _draw_furniture(canvas: Canvas, furniture: blocks.Furniture, sheet: StyleSheet, number: int, total: int) -> None:
+    width, height = sheet.page_size
+    size = sheet.size("furniture")
+    left, right = sheet.margin, width - sheet.margin
+    top = height - sheet.top_margin + 0.28 * 72
+    canvas.saveState()
+    canvas.setFillGray(sheet.muted_gray)
+    canvas.setFont(fonts.REGULAR, size)
+    if furniture.header_left:
+        canvas.drawString(left, top, furniture.header_left)
+    if furniture.header_right:
+        canvas.drawRightString(right, top, furniture.header_right)
+    canvas.setStrokeGray(sheet.rule_gray)
+    canvas.setLineWidth(sheet.rule_width)
+    canvas.line(left, top - 4, right, top - 4)
+    bottom = sheet.bottom_margin - 0.38 * 72
+    canvas.line(left, bottom + size + 3, right, bottom + size + 3)
+    if furniture.footer_left:
+        canvas.drawString(left, bottom, furniture.footer_left)
+    canvas.drawRightString(right, bottom, f"Page {number} of {total}")
+    canvas.restoreState()
+
+
+# -- blocks --------------------------------------------------------------------------------------
+
+
+def _markup(spans: blocks.Inline) -> str:
+    """Inline spans as reportlab paragraph markup, every character of user text escaped."""
+    parts: list[str] = []
+    for span in spans:
+        if span.text == blocks.LINE_BREAK:
+            parts.append("<br/>")
+            continue
+        text = escape(span.text)
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic:
+            text = f"<i>{text}</i>"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _style(sheet: StyleSheet, role: str, **overrides: Any) -> ParagraphStyle:
+    values: dict[str, Any] = dict(
+        fontName=fonts.BOLD if sheet.is_bold(role) else fonts.REGULAR,
+        fontSize=sheet.size(role),
+        leading=sheet.leading(role),
+        spaceBefore=sheet.space_before(role),
+        spaceAfter=sheet.space_after(role),
+        alignment=TA_RIGHT if role == "right" else TA_LEFT,
+        textColor=colors.black,
+    )
+    if role in {"small", "fine"}:
+        values["textColor"] = colors.Color(0.15, 0.15, 0.15)
+    values.update(overrides)
+    return ParagraphStyle(role, **values)
+
+
+def _paragraph(spans: blocks.Inline, sheet: StyleSheet, role: str, **overrides: Any) -> Paragraph:
+    return Paragraph(_markup(spans), _style(sheet, role, **overrides))
+
+
+def _flowables(block: blocks.Block, sheet: StyleSheet) -> list[Flowable]:
+    return _RENDERERS[type(block)](block, sheet)
+
+
+def _heading(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    role = f"h{block.level}"
+    paragraph = _paragraph(block.spans, sheet, role, keepWithNext=1)
+    if block.level == 1:
+        return [CondPageBreak(1.2 * 72), paragraph]
+    return [paragraph]
+
+
+def _paragraph_block(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    return [_paragraph(block.spans, sheet, block.style, keepWithNext=1 if block.keep_with_next else 0)]
+
+
+def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    inner = _paragraph(block.spans, sheet, "body", spaceAfter=0)
+    table = Table([[inner]], colWidths=[sheet.frame_width - 24])
+    table.setStyle(TableStyle([
+        ("LINEBEFORE", (0, 0), (0, 0), sheet.quote_rule_width, colors.Color(0.35, 0.35, 0.35)),
+        ("LEFTPADDING", (0, 0), (0, 0), 9),
+        ("TOPPADDING", (0, 0), (0, 0), 2),
+        ("BOTTOMPADDING", (0, 0), (0, 0), 3),
+    ]))
+    table.hAlign = "RIGHT"
+    return [table, Spacer(1, sheet.space_after("body"))]
+
+
+def _list(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    style = _style(sheet, block.style, spaceAfter=sheet.body * 0.25)
+    items = [ListItem(Paragraph(_markup(item), style)) for item in block.items]
+    flowable = ListFlowable(
+        items,
+        bulletType="1" if block.ordered else "bullet",
+        start="1" if block.ordered else "•",
+        bulletFontName=fonts.REGULAR,
+        bulletFontSize=style.fontSize,
+        leftIndent=14 if block.ordered else 12,
+        bulletDedent="auto",
+    )
+    return [flowable, Spacer(1, sheet.space_after(block.style) * 0.5)]
+
+
+def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    plain = block.style == "plain"
+    size_role = "table" if not plain else "body"
+    body = _style(sheet, size_role, spaceBefore=0, spaceAfter=0)
+    head = _style(sheet, size_role, spaceBefore=0, spaceAfter=0, fontName=fonts.BOLD)
+    rows: list[list[Paragraph]] = []
+    if block.header:
+        rows.append([Paragraph(_markup(cell), head) for cell in block.header])
+    rows.extend([Paragraph(_markup(cell), body) for cell in row] for row in block.rows)
+    if not rows:
+        return []
+    width = sheet.frame_width
+    table = Table(rows, colWidths=[fraction * width for fraction in block.widths], repeatRows=1 if block.header else 0)
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3 if not plain else 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if not plain:
+        gray = colors.Color(sheet.rule_gray, sheet.rule_gray, sheet.rule_gray)
+        commands += [
+            ("LINEBELOW", (0, 0), (-1, -1), sheet.rule_width * 0.6, colors.Color(0.7, 0.7, 0.7)),
+            ("LINEABOVE", (0, 0), (-1, 0), sheet.rule_width * 1.6, colors.black),
+            ("LINEBELOW", (0, -1), (-1, -1), sheet.rule_width * 1.6, colors.black),
+        ]
+        if block.header:
+            fill = colors.Color(sheet.header_fill_gray, sheet.header_fill_gray, sheet.header_fill_gray)
+            commands += [("BACKGROUND", (0, 0), (-1, 0), fill), ("LINEBELOW", (0, 0), (-1, 0), sheet.rule_width, gray)]
+    table.setStyle(TableStyle(commands))
+    table.hAlign = "LEFT"
+    return [table, Spacer(1, sheet.body * 0.6)]
+
+
+def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    from docgen.render.chart import draw_timeline_chart
+
+    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72)
+    return [KeepTogether([drawing]), Spacer(1, sheet.body * 0.4)]
+
+
+def _spacer(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    return [Spacer(1, block.height)]
+
+
+def _page_break(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    return [PageBreak()]
+
+
+def _rule(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    return [HRFlowable(width="100%", thickness=sheet.rule_width, color=colors.Color(0.45, 0.45, 0.45),
+                       spaceBefore=2, spaceAfter=sheet.body * 0.5)]
+
+
+_RENDERERS: dict[type, Callable[[Any, StyleSheet], list[Flowable]]] = {
+    blocks.Heading: _heading,
+    blocks.Paragraph: _paragraph_block,
+    blocks.Quote: _quote,
+    blocks.ListBlock: _list,
+    blocks.Table: _table,
+    blocks.Figure: _figure,
+    blocks.Spacer: _spacer,
+    blocks.PageBreak: _page_break,
+    blocks.Rule: _rule,
+}

@@ -1,0 +1,134 @@
+"""The jinja2 environment: where templates are found, the filters they use, and how a
+template error is reported (by template file and line).
+
+Every template renders to the XML vocabulary of ``docgen.blocks``. All user text is escaped
+on the way in (autoescape), so ``&``, ``<`` and ``>`` stay text; characters XML cannot carry
+(control characters, lone surrogates) are replaced. User template folders run sandboxed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.dates import PartialDate
+from docgen.errors import TemplateError
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def template_dir() -> Path:
+    """The built-in templates: inside the installed package, or beside it in a checkout."""
+    installed = Path(str(resources.files("docgen") / "templates"))
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def clean_text(text: str) -> str:
+    """Text that XML and both renderers can carry: tabs become spaces, other controls go."""
+    return _NOT_XML.sub(lambda match: "\ufffd" if "\ud800" <= match.group() <= "\udfff" else "", text.replace("\t", " "))
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):  # written by a template (a macro's output), not by the user
+        return value
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
+
+
+def format_date(value: PartialDate | date | None, missing: str = "date not given") -> str:
+    """"3 Jun 2024", "Jun 2024", "2014"."""
+    if value is None:
+        return missing
+    if isinstance(value, PartialDate):
+        return value.display()
+    return PartialDate.of(value).display()
+
+
+def format_mg(value: float) -> str:
+    """A dose in mg without trailing zeros: 2.5, 0.0625, 10."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def format_dose(value: float) -> str:
+    return f"{format_mg(value)} mg/day"
+
+
+def format_percent(value: float) -> str:
+    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 or value >= 10 else f"{value:.1f}%"
+
+
+def _join(values: object, separator: str = ", ", last: str = " and ") -> str:
+    items = [str(item) for item in values] if isinstance(values, (list, tuple)) else [str(values)]
+    if len(items) <= 1:
+        return "".join(items)
+    return separator.join(items[:-1]) + last + items[-1]
+
+
+@cache
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    """One compiled environment per template folder, kept for the process."""
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(jinja2.FileSystemLoader(str(template_dir())))
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        date=format_date,
+        mg=format_mg,
+        dose=format_dose,
+        percent=format_percent,
+        join_words=_join,
+    )
+    return env
+
+
+def render_markup(template: str, context: Mapping[str, Any], user_dir: str | None = None) -> str:
+    """Render one template to block XML; errors name the template file and line."""
+    env = environment(user_dir)
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name or template}, line {error.lineno}"
+        raise TemplateError(f"{where}: {error.message}") from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"template '{error.name}' was not found in {user_dir or template_dir()}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"{_template_line(template)}: {error.message}") from None
+    except Exception as error:  # a filter or attribute failed inside a template
+        raise TemplateError(f"{_template_line(template)}: {type(error).__name__}: {error}") from None
+
+
+def _template_line(template: str) -> str:
+    """The innermost template frame of the exception being handled, as "file, line N"."""
+    traceback = sys.exc_info()[2]
+    where = template
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{filename}, line {traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return where
