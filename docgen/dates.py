@@ -191,7 +191,12 @@ def describe_interval(earlier: PartialDate, later: PartialDate) -> str:
             return "1 day after"
         if days < 0:
             return f"{-days} days before"
-        return f"{days} days after"
+        if days <= 60:
+            return f"{days} days after"
+        months = round(days / 30.4375)
+        if months < 24:
+            return f"about {months} months after"
+        return f"about {round(days / 365.25)} years after"
     if precision is Precision.MONTH:
         months = (later.year - earlier.year) * 12 + (later.earliest.month - earlier.earliest.month)
         if months == 0:
@@ -230,8 +235,8 @@ def describe_duration(start: PartialDate, end: PartialDate) -> str:
 def _years_text(years: float) -> str:
     whole = int(years)
     fraction = years - whole
-    if fraction < 0.25:
+    if fraction < 0.4:
         return f"{whole} years" if fraction < 0.05 else f"over {whole} years"
-    if fraction < 0.75:
+    if fraction < 0.6:
         return f"{whole}½ years"
     return f"almost {whole + 1} years"

@@ -147,12 +147,14 @@ def all_changes(medication_courses: Iterable[MedicationCourse]) -> list[DoseChan
 def preceding_change(onset: PartialDate, changes: Sequence[DoseChange]) -> DoseChange | None:
     """The latest dose change that could have come before (or on) ``onset``.
 
-    A change counts when its earliest possible day is not after the onset's earliest possible day;
-    of several, the latest wins, and on the same date a benzodiazepine change is preferred.
+    A change counts when it could have come first: its earliest possible day is not after the
+    onset's latest possible day (so a change in "Jan 2023" precedes an onset on 5 Jan 2023, and a
+    change on 10 Jan 2023 precedes an onset in "Jan 2023"). Of several, the latest wins; on the
+    same date a benzodiazepine change is preferred.
     """
     found: DoseChange | None = None
     for change in changes:
-        if change.date.earliest <= onset.earliest:
+        if change.date.earliest <= onset.latest:
             if found is None or change.date.sort_key() > found.date.sort_key() or (
                 change.date.sort_key() == found.date.sort_key() and change.converted and not found.converted
             ):

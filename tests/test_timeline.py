@@ -1,0 +1,183 @@
+"""The one-page timeline: what a reader sees in the PDF and the DOCX, for every sample and for
+a ten-year daily history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import SAMPLES, TODAY, docx_text, folded, pdf_pages
+from long_history import ten_year_case
+
+from docgen import history
+from docgen.dates import PartialDate
+from docgen.loading import load_case, validate_case
+from docgen.options import Options
+from docgen.pharmacology.equivalence import EquivalenceTable
+from docgen.pipeline import generate
+
+OPTIONS = Options(today=TODAY)
+
+
+@pytest.fixture(scope="module", params=SAMPLES, ids=lambda path: path.stem)
+def rendered(request: pytest.FixtureRequest) -> tuple[object, str, str, int]:
+    case = load_case(request.param)
+    pdf = generate(case, "timeline", "pdf", OPTIONS)
+    docx = generate(case, "timeline", "docx", OPTIONS)
+    pages = pdf_pages(pdf)
+    return case, folded(" ".join(pages)), folded(docx_text(docx)), len(pages)
+
+
+def test_every_sample_fits_one_page(rendered: tuple[object, str, str, int]) -> None:
+    _case, _pdf, _docx, pages = rendered
+    assert pages == 1
+
+
+def test_both_formats_name_the_patient_and_every_drug(rendered: tuple[object, str, str, int]) -> None:
+    case, pdf, docx, _pages = rendered
+    for text in (pdf, docx):
+        assert case.patient.name in text  # type: ignore[attr-defined]
+        for medication in case.medications:  # type: ignore[attr-defined]
+            assert medication.drug in text
+        assert "Page 1 of 1" in pdf
+
+
+def test_listed_symptoms_show_their_onset(rendered: tuple[object, str, str, int]) -> None:
+    case, pdf, docx, _pages = rendered
+    symptoms = sorted(case.symptoms, key=lambda symptom: symptom.onset.sort_key())  # type: ignore[attr-defined]
+    shown = [symptom for symptom in symptoms if symptom.name in pdf]
+    assert shown, "no symptom is listed"
+    assert len(shown) == len(symptoms) or "more symptom" in pdf
+    for symptom in shown:
+        assert f"{symptom.name}" in docx
+        assert symptom.onset.display() in pdf
+        assert symptom.onset.display() in docx
+
+
+def test_fnd_summary_and_bind_note(rendered: tuple[object, str, str, int]) -> None:
+    case, pdf, docx, _pages = rendered
+    for text in (pdf, docx):
+        assert "BIND (benzodiazepine-induced neurological dysfunction) is a proposed umbrella term" in text
+        assert "PLoS ONE 2023;18(6):e0285584" in text
+        assert "Not medical or legal advice" in text
+        if case.fnd_exams:  # type: ignore[attr-defined]
+            assert "FND rule-in signs tested and not present:" in text
+
+
+def test_full_sample_summary_names_the_negative_signs() -> None:
+    case = load_case(next(path for path in SAMPLES if path.stem == "bind-labelled-fnd"))
+    text = folded(" ".join(pdf_pages(generate(case, "timeline", "pdf", OPTIONS))))
+    assert "FND rule-in signs tested and not present: Hoover's sign" in text
+    assert "Found present: Give-way (collapsing) weakness" in text
+    assert "Sonoo abductor test" in text  # a free-text sign, shown as typed
+
+
+def test_converted_peak_names_the_table() -> None:
+    case = _case(doses=[{"date": "2019-06", "mg_per_day": 2.0}])
+    for table, expected in ((EquivalenceTable.ASHTON, "≈ 40 mg diazepam-eq."), (EquivalenceTable.VA_DOD, "≈ 20 mg diazepam-eq.")):
+        text = folded(" ".join(pdf_pages(generate(case, "timeline", "pdf", Options(today=TODAY, table=table)))))
+        assert expected in text
+        assert ("Ashton table" if table is EquivalenceTable.ASHTON else "VA/DoD 2021 table") in text
+
+
+def test_non_benzodiazepine_is_never_converted() -> None:
+    case = _case(extra_medications=[{"drug": "baclofen", "doses": [{"date": "2020-11", "mg_per_day": 60}]}])
+    text = folded(" ".join(pdf_pages(generate(case, "timeline", "pdf", OPTIONS))))
+    assert "60 mg/day, Nov 2020" in text
+    assert "Baclofen is shown in its own mg, not converted" in text
+
+
+def test_ten_year_daily_history_fits_one_page() -> None:
+    case = validate_case(ten_year_case())
+    pdf = generate(case, "timeline", "pdf", OPTIONS)
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1
+    text = folded(pages[0])
+    assert case.patient.name in text
+    assert "more symptoms" in text and "more events" in text
+    docx = folded(docx_text(generate(case, "timeline", "docx", OPTIONS)))
+    assert case.patient.name in docx
+
+
+def test_user_text_comes_out_exactly() -> None:
+    name = "Zoë Łukasiewicz-Núñez <&> \"quoted\" ≥ µg"
+    case = _case(patient_name=name, symptom_name="pins & needles <left> ≥ 2 µm")
+    pdf = folded(" ".join(pdf_pages(generate(case, "timeline", "pdf", OPTIONS))))
+    docx = folded(docx_text(generate(case, "timeline", "docx", OPTIONS)))
+    for text in (pdf, docx):
+        assert name in text
+        assert "pins & needles <left> ≥ 2 µm" in text
+
+
+def test_output_is_deterministic() -> None:
+    case = _case()
+    for output_format in ("pdf", "docx"):
+        assert generate(case, "timeline", output_format, OPTIONS) == generate(case, "timeline", output_format, OPTIONS)
+
+
+# -- relative timing, hand-checked ---------------------------------------------------------------
+
+CLONAZEPAM = [
+    {"date": "2014-03", "mg_per_day": 1.0},
+    {"date": "2019-06", "mg_per_day": 4.0},
+    {"date": "2023-01-10", "mg_per_day": 3.0},
+    {"date": "2023-03-07", "mg_per_day": 2.5},
+]
+
+
+@pytest.mark.parametrize(
+    ("onset", "expected"),
+    [
+        ("2023-03-19", "12 days after clonazepam 3 → 2.5 mg/day"),
+        ("2023-03-07", "on the same day as clonazepam 3 → 2.5 mg/day"),
+        ("2023-01-22", "12 days after clonazepam 4 → 3 mg/day"),
+        ("2023-02", "about 1 month after clonazepam 4 → 3 mg/day"),
+        ("2023-01", "in the same month as clonazepam 4 → 3 mg/day"),
+        ("2023-05", "about 2 months after clonazepam 3 → 2.5 mg/day"),
+        ("2019-06-20", "in the same month as clonazepam 1 → 4 mg/day"),
+        ("2016", "about 2 years after clonazepam started at 1 mg/day"),
+        ("2023", "in the same year as clonazepam 3 → 2.5 mg/day"),
+        ("2014-03-15", "in the same month as clonazepam started at 1 mg/day"),
+        ("2013-12-01", "before any recorded dose change"),
+        ("2023-04-30", "54 days after clonazepam 3 → 2.5 mg/day"),
+        ("2024-01-01", "about 10 months after clonazepam 3 → 2.5 mg/day"),
+    ],
+)
+def test_relative_timing(onset: str, expected: str) -> None:
+    case = _case(doses=CLONAZEPAM)
+    changes = history.all_changes(history.courses(case, EquivalenceTable.ASHTON))
+    assert history.relative_timing(PartialDate.parse(onset), changes) == expected
+
+
+def test_stop_of_another_drug_counts_as_a_change() -> None:
+    case = _case(doses=CLONAZEPAM, extra_medications=[{"drug": "baclofen", "doses": [
+        {"date": "2020-11", "mg_per_day": 60}, {"date": "2023-03-10", "mg_per_day": 0}]}])
+    changes = history.all_changes(history.courses(case, EquivalenceTable.ASHTON))
+    assert history.relative_timing(PartialDate.parse("2023-03-12"), changes) == "2 days after baclofen stopped (from 60 mg/day)"
+
+
+def test_medication_course_facts() -> None:
+    case = _case(doses=CLONAZEPAM + [{"date": "2024-06-01", "mg_per_day": 0}])
+    course = history.courses(case, EquivalenceTable.ASHTON)[0]
+    assert course.start is not None and course.start.display() == "Mar 2014"
+    assert course.peak is not None and course.peak.mg_per_day == 4.0
+    assert course.taper_start is not None and course.taper_start.display() == "10 Jan 2023"
+    assert course.stop is not None and course.stop.display() == "1 Jun 2024"
+    assert course.diazepam_mg(4.0) == pytest.approx(80.0)
+    assert course.duration(date(2026, 11, 22)) == "over 10 years"
+
+
+def _case(
+    doses: list[dict[str, object]] | None = None,
+    extra_medications: list[dict[str, object]] | None = None,
+    patient_name: str = "Alex Example",
+    symptom_name: str = "tremor, both hands",
+) -> object:
+    data = {
+        "version": 1,
+        "patient": {"name": patient_name, "date_of_birth": "1970-01-01"},
+        "medications": [{"drug": "clonazepam", "doses": doses or CLONAZEPAM}] + (extra_medications or []),
+        "symptoms": [{"name": symptom_name, "category": "motor", "onset": "2023-01-22"}],
+        "fnd_exams": [{"date": "2024-06-03", "findings": [{"sign": "hoover", "result": "negative"}]}],
+    }
+    return validate_case(data)
