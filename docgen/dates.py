@@ -15,7 +15,7 @@ from enum import IntEnum
 from typing import Any
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 #: What a valid partial date looks like, for messages and the JSON Schema.
 EXPECTED = "a date as YYYY-MM-DD, YYYY-MM or YYYY (for example 2024-02-10, 2019-06 or 2014)"
@@ -39,7 +39,7 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is out of range")
+            raise ValueError("the year is out of range (1 to 9999)")
         if self.month is None and self.day is not None:
             raise ValueError("a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
@@ -189,6 +189,8 @@ def describe_interval(earlier: PartialDate, later: PartialDate) -> str:
             return "on the same day as"
         if days == 1:
             return "1 day after"
+        if days == -1:
+            return "1 day before"
         if days < 0:
             return f"{-days} days before"
         if days <= 60:
@@ -222,7 +224,7 @@ def describe_duration(start: PartialDate, end: PartialDate) -> str:
         months = round(days / 30.4375)
         if months < 24:
             return f"{months} months"
-        return f"{_years_text(days / 365.25)}"
+        return _years_text(_calendar_years(start.earliest, end.earliest))
     if precision is Precision.MONTH:
         months = (end.year - start.year) * 12 + (end.earliest.month - start.earliest.month)
         if months < 24:
@@ -230,6 +232,21 @@ def describe_duration(start: PartialDate, end: PartialDate) -> str:
         return _years_text(months / 12)
     years = end.year - start.year
     return "under 1 year" if years < 1 else ("about 1 year" if years == 1 else f"about {years} years")
+
+
+def _calendar_years(start: date, end: date) -> float:
+    """Whole calendar years between two days, plus the fraction of the year after."""
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    anniversary = _anniversary(start, start.year + years)
+    following = _anniversary(start, start.year + years + 1)
+    return years + (end - anniversary).days / (following - anniversary).days
+
+
+def _anniversary(day: date, year: int) -> date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 Feb in a common year
+        return date(year, 3, 1)
 
 
 def _years_text(years: float) -> str:

@@ -34,6 +34,23 @@ class _CaseLoader(yaml.SafeLoader):
 
 _CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _CaseLoader.construct_yaml_str)
 
+#: Longer runs of digits are not numbers anyone means; they become infinity, which the
+#: field checks then refuse with the field's path (Python refuses to convert them at all).
+_MAX_DIGITS = 1000
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    if len(str(node.value)) > _MAX_DIGITS:
+        return float("inf")
+    return yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+
+
+def _parse_json_int(text: str) -> object:
+    return float("inf") if len(text) > _MAX_DIGITS else int(text)
+
+
+_CaseLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 
 def load_case(path: str | Path) -> Case:
     """Read and check a case file; raise CaseFileError listing every problem found."""
@@ -73,14 +90,16 @@ def validate_case(data: object, name: str = "<case>", lines: Mapping[_Path, int]
     lines = lines or {}
     if not isinstance(data, dict):
         raise CaseFileError(name, [Located("", 1, "expected a mapping of sections (version, patient, medications, ...)")])
+    problems = {problem.path: _locate(problem, lines) for problem in iter_problems(data)}
     try:
         case = Case.model_validate(data)
     except ValidationError as error:
-        raise CaseFileError(name, list(_iter_validation_problems(error, data, lines))) from None
-    problems = [_locate(problem, lines) for problem in iter_problems(case)]
-    if problems:
-        raise CaseFileError(name, problems)
-    return case
+        for path, located in _iter_validation_problems(error, data, lines):
+            problems.setdefault(path, located)
+    else:
+        if not problems:
+            return case
+    raise CaseFileError(name, sorted(problems.values(), key=lambda located: (located.line or 0, located.field)))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -115,22 +134,10 @@ def _read_yaml(text: str, name: str) -> tuple[object, dict[_Path, int]]:
 
 
 def _read_json(text: str, name: str) -> tuple[object, dict[_Path, int]]:
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in items:
-            if key in result:
-                raise CaseFileError(name, [Located(key, None, "appears twice in one object; keep one")])
-            result[key] = value
-        return result
-
-    try:
-        data = json.loads(text, object_pairs_hook=pairs)
-    except json.JSONDecodeError as error:
-        raise CaseFileError(name, [Located("", error.lineno, f"not valid JSON: {error.msg}")]) from None
-    except RecursionError:
-        raise CaseFileError(name, [Located("", None, f"nested too deeply; case files nest at most {MAX_DEPTH} levels")]) from None
+    # JSON is YAML too: a first pass gives the line of each field and finds duplicate keys by
+    # path. Where PyYAML cannot read a JSON file, messages go without lines.
     lines: dict[_Path, int] = {}
-    try:  # JSON is YAML too, which gives the line of each field; without it, messages omit lines.
+    try:
         loader = _CaseLoader(text)
         try:
             node = loader.get_single_node()
@@ -145,6 +152,21 @@ def _read_json(text: str, name: str) -> tuple[object, dict[_Path, int]]:
         raise CaseFileError(name, [refused.problem]) from None
     except (yaml.YAMLError, RecursionError):
         lines = {}
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise CaseFileError(name, [Located(key, None, "appears twice in one object; keep one")])
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_parse_json_int)
+    except json.JSONDecodeError as error:
+        raise CaseFileError(name, [Located("", error.lineno, f"not valid JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise CaseFileError(name, [Located("", None, f"nested too deeply; case files nest at most {MAX_DEPTH} levels")]) from None
     return data, lines
 
 
@@ -228,21 +250,24 @@ def _data_path(loc: tuple[str | int, ...], data: object) -> _Path:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             kept.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
+        elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1 \
+                and part in _allowed_fields(tuple(kept)):
             kept.append(part)  # a missing field: the path names it
         else:
             node = None
     return tuple(kept)
 
 
-def _iter_validation_problems(error: ValidationError, data: object, lines: Mapping[_Path, int]) -> Iterator[Located]:
+def _iter_validation_problems(
+    error: ValidationError, data: object, lines: Mapping[_Path, int]
+) -> Iterator[tuple[_Path, Located]]:
     seen: set[_Path] = set()
     for detail in error.errors(include_url=False, include_input=True):
         path = _data_path(tuple(detail["loc"]), data)
         if path in seen:
             continue
         seen.add(path)
-        yield Located(_format_path(path), _line_of(path, lines), _message(detail, path))
+        yield path, Located(_format_path(path), _line_of(path, lines), _message(detail, path))
 
 
 def _message(detail: Mapping[str, Any], path: _Path) -> str:
@@ -268,6 +293,8 @@ def _message(detail: Mapping[str, Any], path: _Path) -> str:
         whole = kind.startswith("int") or field in {"severity", "days", "every_days"}
         return f"expected a {'whole number' if whole else 'number'}, not {_describe(value)}"
     if kind == "string_type":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return "expected text, not a number (put it in quotes, as typed: YAML reads some digits as other numbers)"
         return f"expected text, not {_describe(value)} (put it in quotes)"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         bounds = {"greater_than_equal": "at least", "greater_than": "more than",

@@ -5,11 +5,11 @@ optional fields. Unknown fields are refused so that a typo fails loudly instead 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from docgen.dates import PartialDate
 
@@ -196,10 +196,16 @@ class TherapistLetter(_Model):
     requests: Lines = []
 
 
+def _version_one(value: object) -> object:
+    if value != 1 or isinstance(value, (bool, float)):
+        raise ValueError("expected 1 (the only case-file version so far)")
+    return value
+
+
 class Case(_Model):
     """One patient's case file."""
 
-    version: Literal[1]
+    version: Annotated[Literal[1], BeforeValidator(_version_one)]
     patient: Patient
     prepared_by: PreparedBy | None = None
     clinicians: list[Clinician] = []
@@ -228,37 +234,62 @@ class Problem:
     message: str
 
 
-def iter_problems(case: Case) -> Iterator[Problem]:
-    """What the field types cannot check: references between fields, and date order."""
+def iter_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    """What the field types cannot check: references between fields, and date order.
+
+    Works on the parsed data (not a built Case), so that these problems are reported together
+    with any type errors in the same file.
+    """
+    clinicians = _entries(data, "clinicians")
     seen: set[str] = set()
-    for index, clinician in enumerate(case.clinicians):
-        if clinician.id in seen:
-            yield Problem(("clinicians", index, "id"), f"the id '{_excerpt(clinician.id)}' is used twice; ids must be unique")
-        seen.add(clinician.id)
+    for index, clinician in enumerate(clinicians):
+        clinician_id = clinician.get("id")
+        if isinstance(clinician_id, str):
+            if clinician_id in seen:
+                yield Problem(("clinicians", index, "id"), f"the id '{_excerpt(clinician_id)}' is used twice; ids must be unique")
+            seen.add(clinician_id)
 
-    def check(clinician_id: str | None, path: tuple[str | int, ...]) -> Iterator[Problem]:
-        if clinician_id is not None and clinician_id not in seen:
-            yield Problem(path, _unknown_clinician(clinician_id, seen))
+    def check(entry: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> Iterator[Problem]:
+        value = entry.get(key)
+        if isinstance(value, str) and value not in seen:
+            yield Problem(path + (key,), _unknown_clinician(value, seen))
 
-    for index, medication in enumerate(case.medications):
-        yield from check(medication.prescriber, ("medications", index, "prescriber"))
-    for index, symptom in enumerate(case.symptoms):
-        if symptom.resolved is not None and symptom.resolved.latest < symptom.onset.earliest:
+    for index, medication in enumerate(_entries(data, "medications")):
+        yield from check(medication, "prescriber", ("medications", index))
+    for index, symptom in enumerate(_entries(data, "symptoms")):
+        onset, resolved = _date_or_none(symptom.get("onset")), _date_or_none(symptom.get("resolved"))
+        if onset is not None and resolved is not None and resolved.latest < onset.earliest:
             yield Problem(
                 ("symptoms", index, "resolved"),
-                f"{symptom.resolved.isoformat()} is before the onset {symptom.onset.isoformat()}; "
-                "expected a date on or after the onset",
+                f"{resolved.isoformat()} is before the onset {onset.isoformat()}; expected a date on or after the onset",
             )
-    for index, event in enumerate(case.events):
-        yield from check(event.clinician, ("events", index, "clinician"))
-    for index, exam in enumerate(case.fnd_exams):
-        yield from check(exam.examiner, ("fnd_exams", index, "examiner"))
-    if case.amendment is not None:
-        for index, item in enumerate(case.amendment.items):
-            yield from check(item.author, ("amendment", "items", index, "author"))
-    if case.therapist_letter is not None:
-        yield from check(case.therapist_letter.from_, ("therapist_letter", "from"))
-        yield from check(case.therapist_letter.to, ("therapist_letter", "to"))
+    for index, event in enumerate(_entries(data, "events")):
+        yield from check(event, "clinician", ("events", index))
+    for index, exam in enumerate(_entries(data, "fnd_exams")):
+        yield from check(exam, "examiner", ("fnd_exams", index))
+    amendment = data.get("amendment")
+    if isinstance(amendment, Mapping):
+        for index, item in enumerate(_entries(amendment, "items")):
+            yield from check(item, "author", ("amendment", "items", index))
+    letter = data.get("therapist_letter")
+    if isinstance(letter, Mapping):
+        yield from check(letter, "from", ("therapist_letter",))
+        yield from check(letter, "to", ("therapist_letter",))
+
+
+def _entries(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """The mappings in a list field, with non-mappings (reported elsewhere) as empty ones."""
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [entry if isinstance(entry, Mapping) else {} for entry in value]
+
+
+def _date_or_none(value: object) -> PartialDate | None:
+    try:
+        return PartialDate.parse(value)
+    except ValueError:
+        return None
 
 
 def _unknown_clinician(clinician_id: str, known: set[str]) -> str:

@@ -92,17 +92,31 @@ def render(document: blocks.Document, output_format: str, options: Options) -> b
 
 
 def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
-    """The document at the first condensing level whose PDF fits on one page (and that PDF)."""
+    """The least condensed version of a one-page document whose PDF fits on one page.
+
+    Levels condense monotonically, so a binary search finds the first that fits in a few
+    renders; if none does, the most condensed level is used.
+    """
     from docgen.render.pdf import page_count, render_pdf
 
-    document = build_document(case, kind, options, 0)
-    pdf = render_pdf(document)
-    level = 0
-    while kind.one_page and page_count(pdf) > 1 and level + 1 < kind.levels:
-        level += 1
+    def attempt(level: int) -> tuple[blocks.Document, bytes, bool]:
         document = build_document(case, kind, options, level)
         pdf = render_pdf(document)
-    return document, pdf
+        return document, pdf, page_count(pdf) == 1
+
+    first = attempt(0)
+    if not kind.one_page or first[2]:
+        return first[0], first[1]
+    best = attempt(kind.levels - 1)
+    low, high = 1, kind.levels - 1  # the first fitting level is in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        tried = attempt(middle)
+        if tried[2]:
+            best, high = tried, middle
+        else:
+            low = middle + 1
+    return best[0], best[1]
 
 
 def generate(case: Case, name: str, output_format: str, options: Options) -> bytes:

@@ -73,6 +73,11 @@ def format_percent(value: float) -> str:
     return f"{value:.0f}%" if abs(value - round(value)) < 0.05 or value >= 10 else f"{value:.1f}%"
 
 
+def _sentence(text: str) -> str:
+    """The first letter capitalised, the rest left as written."""
+    return text[:1].upper() + text[1:]
+
+
 def _join(values: object, separator: str = ", ", last: str = " and ") -> str:
     items = [str(item) for item in values] if isinstance(values, (list, tuple)) else [str(values)]
     if len(items) <= 1:
@@ -102,6 +107,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         dose=format_dose,
         percent=format_percent,
         join_words=_join,
+        sentence=_sentence,
     )
     return env
 

@@ -201,13 +201,16 @@ def test_zero_series_says_so() -> None:
 
 def test_crowded_chart_labels_every_series_and_reports_what_it_hides() -> None:
     chart = crowded()
-    found = texts(draw_timeline_chart(chart, WIDTH, 400))
+    drawing = draw_timeline_chart(chart, WIDTH, 400)
+    found = texts(drawing)
     joined = " ".join(found)
     for series in chart.doses:
         assert series.label in found
     assert "+12 more events" in joined
     assert "more symptoms (not shown)" in joined
-    assert sum(text.isdigit() and 1 <= int(text) <= 60 for text in found) >= 40
+    numbers = {int(string.text) for string in iter_strings(drawing) if string.text.isdigit() and "Bold" in string.fontName}
+    assert numbers <= set(range(1, 61))
+    assert len(numbers) >= 25
     assert "Doses converted with the Ashton table." in found
 
 
@@ -267,3 +270,9 @@ def test_png_is_grayscale_sized_and_deterministic() -> None:
     image = Image.open(io.BytesIO(first))
     assert image.mode == "L"
     assert image.size == (700, 400)
+
+
+@pytest.mark.parametrize(("width", "height"), [(504, 120), (300, 220), (504, 60), (200, 400)])
+def test_cramped_sizes_still_draw_legible_text(width: float, height: float) -> None:
+    drawing = draw_timeline_chart(crowded(), width, height)
+    assert min(string.fontSize for string in iter_strings(drawing)) >= 7

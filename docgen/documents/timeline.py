@@ -8,7 +8,7 @@ A long history is condensed step by step (``LEVELS``) until the page fits: fewer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -40,15 +40,26 @@ class Fit:
     text_limit: int
 
 
-LEVELS: tuple[Fit, ...] = (
-    Fit(8.0, 3.3, 8, 10, 3, 6, 8, 16, 24, 140),
-    Fit(8.0, 3.1, 6, 8, 3, 5, 6, 14, 20, 110),
-    Fit(7.5, 3.0, 5, 7, 2, 4, 5, 12, 16, 90),
-    Fit(7.5, 2.8, 4, 6, 2, 3, 3, 10, 12, 70),
-    Fit(7.0, 2.6, 4, 5, 2, 3, 2, 8, 10, 60),
-    Fit(7.0, 2.4, 3, 4, 1, 2, 0, 8, 8, 50),
-    Fit(7.0, 2.2, 2, 3, 0, 0, 0, 6, 6, 40),
-)
+def _levels() -> tuple[Fit, ...]:
+    """From the fullest page, give up one thing at a time, least important first."""
+    fit = Fit(size=8.0, chart_height=3.2, medication_rows=8, symptom_rows=12, exam_rows=3, event_rows=12,
+              source_rows=8, chart_symptoms=12, chart_events=24, text_limit=140)
+    changes: list[dict[str, Any]] = [
+        {"event_rows": 4}, {"source_rows": 4}, {"size": 7.5}, {"event_rows": 0, "chart_events": 16},
+        {"source_rows": 0}, {"chart_events": 10}, {"exam_rows": 2}, {"symptom_rows": 10, "text_limit": 100},
+        {"size": 7.0}, {"chart_events": 8}, {"medication_rows": 4}, {"symptom_rows": 8},
+        {"chart_height": 2.8, "chart_symptoms": 9}, {"exam_rows": 1, "symptom_rows": 6, "text_limit": 60},
+        {"chart_height": 2.5, "chart_symptoms": 7, "chart_events": 6},
+        {"symptom_rows": 3, "medication_rows": 2, "exam_rows": 0, "text_limit": 40, "chart_events": 4},
+    ]
+    levels = [fit]
+    for change in changes:
+        fit = replace(fit, **change)
+        levels.append(fit)
+    return tuple(levels)
+
+
+LEVELS = _levels()
 
 _EVENT_PRIORITY = {"diagnosis": 0, "hospitalization": 1, "test": 2, "visit": 3, "other": 4}
 
@@ -128,19 +139,21 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
             exam[row.result].append(short(row.sign))
     exam_rows = list(exams.values())[: fit.exam_rows]
 
-    key_events = _key_events(case.events, fit.event_rows)
+    charted = _key_events(case.events, fit.chart_events)
     event_rows = []
-    for event in key_events:
+    for number, event in enumerate(charted, start=1):  # numbered by date, as the chart numbers them
         cited = sources.cite(event.source)
         clinician = case.clinician(event.clinician)
         event_rows.append({
+            "number": number,
             "date": event.date.display(),
             "title": short(event.title),
-            "detail": short(event.detail),
-            "clinician": short(clinician.name) if clinician else "",
+            "detail": short(event.detail) if number <= fit.event_rows else "",
+            "clinician": short(clinician.name) if clinician and number <= fit.event_rows else "",
             "marker": history.marker(cited),
         })
 
+    chart = _chart(case, courses, options, fit, charted)
     listed_sources = sources.listed()
     shown_sources = [(number, short(text)) for number, text in listed_sources[: fit.source_rows]]
     prepared = case.prepared_by
@@ -148,7 +161,7 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
         "title": TITLE,
         "size": fit.size,
         "page": options.page,
-        "chart_height": fit.chart_height,
+        "chart_height": _chart_height(fit, chart),
         "patient": case.patient,
         "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
         "prepared_by": prepared,
@@ -168,24 +181,36 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
         "inconclusive": history.signs_with_result(findings, "inconclusive"),
         "not_tested": history.signs_with_result(findings, "not_tested"),
         "events": event_rows,
-        "more_events": max(0, len(case.events) - len(key_events)),
+        "more_events": max(0, len(case.events) - len(charted)),
         "sources": shown_sources,
         "more_sources": max(0, len(listed_sources) - len(shown_sources)),
         "shortened": short.used,
-        "figures": {"chart": _chart(case, courses, options, fit)},
+        "figures": {"chart": chart},
     }
 
 
 def _key_events(events: Sequence[Event], limit: int) -> list[Event]:
-    """The events most worth a line, by kind, then shown in date order."""
+    """The events most worth showing, by kind, then in date order (earliest day first)."""
     chosen = sorted(events, key=lambda event: (_EVENT_PRIORITY.get(event.kind, 9), event.date.sort_key()))[:limit]
-    return sorted(chosen, key=lambda event: event.date.sort_key())
+    return sorted(chosen, key=lambda event: event.date.earliest)
 
 
 # -- the chart -----------------------------------------------------------------------------------
 
+#: The chart grows with its rows (inches): every symptom bar keeps a readable label.
+_SYMPTOM_ROW = 0.145
+_OTHER_ROW = 0.26
+_MAXIMUM_CHART = 4.6
 
-def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Options, fit: Fit) -> TimelineChart:
+
+def _chart_height(fit: Fit, chart: TimelineChart) -> float:
+    needed = 2.1 + _OTHER_ROW * min(len(chart.others), 4) + _SYMPTOM_ROW * len(chart.symptoms)
+    return round(min(_MAXIMUM_CHART, max(fit.chart_height, needed)), 2)
+
+
+
+def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Options, fit: Fit,
+           shown: Sequence[Event]) -> TimelineChart:
     today = options.today
     dated: list[PartialDate] = [dose.date for course in courses for dose in course.steps]
     dated += [symptom.onset for symptom in case.symptoms]
@@ -213,8 +238,6 @@ def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Opt
     if len(bars) > fit.chart_symptoms:
         bars = _grouped_bars(symptoms)
 
-    ranked = sorted(case.events, key=lambda event: (_EVENT_PRIORITY.get(event.kind, 9), event.date.sort_key()))
-    shown = sorted(ranked[: fit.chart_events], key=lambda event: event.date.sort_key())
     markers = tuple(EventMarker(event.date.earliest, event.kind, _short_label(event.title)) for event in shown)
     return TimelineChart(
         start=start,
@@ -267,7 +290,7 @@ def _grouped_bars(symptoms: Sequence[Symptom]) -> list[SymptomBar]:
         end = None if ongoing else max(member.resolved.latest for member in members if member.resolved)
         count = len(members)
         bars.append(SymptomBar(
-            label=f"{category} ({count} symptom{'s' if count != 1 else ''})",
+            label=f"{category} ({count})",
             start=min(member.onset.earliest for member in members),
             end=end,
             approximate=any(not member.onset.is_exact for member in members),

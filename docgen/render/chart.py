@@ -14,6 +14,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, timedelta
 
 from reportlab.graphics import renderPDF
@@ -46,7 +47,8 @@ class ChartStyle:
     gutter: float = 78.0
     right_pad: float = 9.0
     lane_gap: float = 6.0
-    dose_fraction: float = 0.42
+    dose_fraction: float = 0.32
+    dose_fraction_min: float = 0.26
     rule_width: float = 0.6
     grid_width: float = 0.4
     hairline: float = 0.3
@@ -256,7 +258,7 @@ def _time_units(scale: _TimeScale, style: ChartStyle) -> tuple[list[tuple[date, 
         step = _first_step(plot * 30.44 / span, label_width, (1, 2, 3, 6, 12))
         first = date(scale.start.year, scale.start.month, 1)
         months = range(0, span // 28 + 2)
-        ticks = [(_add_months(first, n), _add_months(first, n).month % step == 1 % step) for n in months]
+        ticks = [(month, (month.month - 1) % step == 0) for month in map(partial(_add_months, first), months)]
         return ticks, step, "month"
     label_width = _width("30 May 0000", REGULAR, style.axis_size) + 8
     step = _first_step(plot / span, label_width, (1, 2, 7, 14, 28))
@@ -275,13 +277,14 @@ def _draw_time_axis(
     group: Group, scale: _TimeScale, axis_y: float, bottom: float, width: float, style: ChartStyle
 ) -> None:
     ticks, step, unit = _time_units(scale, style)
+    grid = {"strokeColor": _gray(style.grid_gray), "strokeWidth": style.grid_width}
     visible = [(day, major) for day, major in ticks if scale.start <= day <= scale.end]
     unit_width = (scale.right - scale.left) / scale.days * (1 if unit == "day" else 30.44)
     dense = unit != "day" or unit_width >= 3
     for day, major in visible:
         x = scale.x(day)
         if major:
-            group.add(Line(x, bottom, x, axis_y, strokeColor=_gray(style.grid_gray), strokeWidth=style.grid_width))
+            group.add(Line(x, bottom, x, axis_y, **grid))
         if major or dense:
             group.add(Line(x, axis_y, x, axis_y + (3 if major else 1.5), strokeColor=_BLACK, strokeWidth=0.5))
     group.add(Line(scale.left, axis_y, scale.right, axis_y, strokeColor=_BLACK, strokeWidth=style.rule_width))
@@ -337,8 +340,14 @@ def _nice_ticks(maximum: float) -> tuple[float, ...]:
 
 
 def _steps(
-    points: Iterable[tuple[date, float]], until: date, scale: _TimeScale, base: float, height: float, top: float
+    points: Iterable[tuple[date, float]],
+    until: date,
+    scale: _TimeScale,
+    base: float,
+    height: float,
+    full_scale: float,
 ) -> _Steps | None:
+    """The step line of ``points`` (value ``full_scale`` at ``base + height``), or None."""
     ordered = sorted(points, key=lambda point: point[0])
     if not ordered:
         return None
@@ -354,7 +363,7 @@ def _steps(
         dates.append(day)
         values.append(value)
     xs = tuple(scale.x(day) for day in dates)
-    ys = tuple(base + min(max(value, 0.0), top) / top * height for value in values)
+    ys = tuple(base + min(max(value, 0.0), full_scale) / full_scale * height for value in values)
     x_end = max(scale.x(until), xs[-1])
     return _Steps(tuple(dates), tuple(values), xs, ys, x_end, base, until < scale.end)
 
@@ -378,37 +387,39 @@ def _draw_dose_lane(
 ) -> None:
     series = [item for item in chart.doses if item.points]
     maximum = max((value for item in series for _, value in item.points), default=0.0)
-    tick_size = style.label_size
+    size = style.label_size
     if not series or maximum <= 0:
         _draw_axis_title(group, chart.dose_axis_label, lane, 0, style)
-        group.add(Line(scale.left, lane.y0, scale.right, lane.y0, strokeColor=_BLACK, strokeWidth=style.rule_width))
+        group.add(Line(scale.left, lane.y0, scale.right, lane.y0, strokeColor=_BLACK, strokeWidth=0.6))
         group.add(
             _string(
                 (scale.left + scale.right) / 2,
                 (lane.y0 + lane.y1) / 2,
                 "no benzodiazepine doses recorded",
                 ITALIC,
-                style.label_size,
+                size,
                 textAnchor="middle",
                 fillColor=_gray(style.muted_gray),
             )
         )
         return
-    headroom = 1 + 2.2 * style.label_size / max(lane.y1 - lane.y0, 1)
-    ticks = _nice_ticks(maximum * headroom)
-    top = ticks[-1]
     height = lane.y1 - lane.y0
-    tick_width = max(_width(_format_number(tick), REGULAR, tick_size) for tick in ticks)
+    ticks = _nice_ticks(maximum * (1 + 2.2 * size / max(height, 1)))
+    full_scale = ticks[-1]
+    grid = {"strokeColor": _gray(style.grid_gray), "strokeWidth": style.grid_width}
+    axis = {"strokeColor": _BLACK, "strokeWidth": style.rule_width}
     for tick in ticks:
-        y = lane.y0 + tick / top * height
+        y = lane.y0 + tick / full_scale * height
         if tick:
-            group.add(Line(scale.left, y, scale.right, y, strokeColor=_gray(style.grid_gray), strokeWidth=style.grid_width))
+            group.add(Line(scale.left, y, scale.right, y, **grid))
         group.add(Line(scale.left - 2.5, y, scale.left, y, strokeColor=_BLACK, strokeWidth=0.5))
-        group.add(_string(scale.left - 4, y - 0.3 * tick_size, _format_number(tick), REGULAR, tick_size, textAnchor="end"))
+        text = _format_number(tick)
+        group.add(_string(scale.left - 4, y - 0.3 * size, text, REGULAR, size, textAnchor="end"))
+    tick_width = max(_width(_format_number(tick), REGULAR, size) for tick in ticks)
     _draw_axis_title(group, chart.dose_axis_label, lane, tick_width + 6, style)
-    group.add(Line(scale.left, lane.y0, scale.left, lane.y1, strokeColor=_BLACK, strokeWidth=style.rule_width))
-    group.add(Line(scale.left, lane.y0, scale.right, lane.y0, strokeColor=_BLACK, strokeWidth=style.rule_width))
-    lines = [(item, _steps(item.points, item.until, scale, lane.y0, height, top)) for item in series]
+    group.add(Line(scale.left, lane.y0, scale.left, lane.y1, **axis))
+    group.add(Line(scale.left, lane.y0, scale.right, lane.y0, **axis))
+    lines = [(item, _steps(item.points, item.until, scale, lane.y0, height, full_scale)) for item in series]
     drawn = [(index, item, steps) for index, (item, steps) in enumerate(lines) if steps is not None]
     for index, _, steps in drawn:
         group.add(PolyLine(steps.points(), fillColor=None, **_series_look(index, style)))
@@ -503,38 +514,42 @@ def _place_dose_labels(
 
 
 def _draw_other_rows(
-    group: Group, others: Sequence[OtherSeries], scale: _TimeScale, lane: _Box, style: ChartStyle, placer: _Placer
+    group: Group,
+    others: Sequence[OtherSeries],
+    scale: _TimeScale,
+    lane: _Box,
+    style: ChartStyle,
+    placer: _Placer,
 ) -> None:
+    """One row per medication: a filled step line on its own scale, 0 to ``max_mg``."""
     row = (lane.y1 - lane.y0) / max(len(others), 1)
     size = style.label_size
+    gutter = lane.x0 - 6
     for number, item in enumerate(others):
         top = lane.y1 - number * row
         base, height = top - row + 1.5, row - 3.5
-        maximum = item.max_mg if item.max_mg > 0 else max((value for _, value in item.points), default=1.0) or 1.0
-        group.add(Line(scale.left, base, scale.right, base, strokeColor=_gray(style.rule_gray), strokeWidth=style.hairline))
-        steps = _steps(item.points, item.until, scale, base, height, maximum)
+        maximum = item.max_mg if item.max_mg > 0 else max((value for _, value in item.points), default=0.0)
+        maximum = maximum or 1.0
+        baseline_rule = {"strokeColor": _gray(style.rule_gray), "strokeWidth": style.hairline}
+        group.add(Line(scale.left, base, scale.right, base, **baseline_rule))
         scale_text = f"own mg, max {_format_number(maximum)}"
         center = top - row / 2
         if row >= 2 * size * 1.1 + 1.5:
-            group.add(_string(2, center + 0.15 * size, _fit(item.label, REGULAR, size, lane.x0 - 6), REGULAR, size))
-            group.add(
-                _string(
-                    2, center - 0.95 * size, _fit(scale_text, ITALIC, size, lane.x0 - 6), ITALIC, size,
-                    fillColor=_gray(style.muted_gray),
-                )
-            )
+            name = _fit(item.label, REGULAR, size, gutter)
+            group.add(_string(2, center + 0.15 * size, name, REGULAR, size))
+            muted = _gray(style.muted_gray)
+            scale_line = _fit(scale_text, ITALIC, size, gutter)
+            group.add(_string(2, center - 0.95 * size, scale_line, ITALIC, size, fillColor=muted))
         else:
-            text = _fit(f"{item.label} ({scale_text})", REGULAR, size, lane.x0 - 6)
+            text = _fit(f"{item.label} ({scale_text})", REGULAR, size, gutter)
             group.add(_string(2, center - 0.3 * size, text, REGULAR, size))
+        steps = _steps(item.points, item.until, scale, base, height, maximum)
         if steps is None:
             continue
-        outline = steps.points()
-        if not steps.drops:
-            outline += [steps.x_end, base]
+        outline = steps.points() + ([] if steps.drops else [steps.x_end, base])
         group.add(Polygon(outline, fillColor=_gray(style.fill_gray), strokeColor=None, strokeWidth=0))
-        group.add(
-            PolyLine(steps.points(), strokeColor=_BLACK, strokeWidth=style.other_width, strokeLineJoin=0, fillColor=None)
-        )
+        line = {"strokeColor": _BLACK, "strokeWidth": style.other_width, "strokeLineJoin": 0}
+        group.add(PolyLine(steps.points(), fillColor=None, **line))
         area = _Box(scale.left, top - row, scale.right + style.right_pad, top)
         for index, value in enumerate(steps.values):
             if value <= 0:
@@ -566,12 +581,11 @@ def _draw_symptom_rows(
     height = lane.y1 - lane.y0
     row = min(style.symptom_row, height / max(len(symptoms), 1))
     shown: Sequence[SymptomBar | None] = symptoms
-    if row < style.symptom_row_min:
+    if row < style.symptom_row_min - 0.01:
         row = style.symptom_row_min
         fit = max(int(height // row), 1)
         shown = [*symptoms[: fit - 1], None]
     bar = min(max(row * 0.62, style.bar_height_min), style.bar_height)
-    placer = _Placer()
     for number, symptom in enumerate(shown):
         center = lane.y1 - (number + 0.5) * row
         if symptom is None:
@@ -589,7 +603,8 @@ def _draw_symptom_rows(
             else:
                 group.add(_string(lane.x0 - 2, center - 0.3 * size, "~", REGULAR, size, textAnchor="end"))
                 label_width -= tilde + 1
-        _place_gutter_label(group, symptom.label, REGULAR, center, label_width, size, placer)
+        name = _fit(symptom.label, REGULAR, size, label_width)
+        group.add(_string(2, center - 0.3 * size, name, REGULAR, size))
         _draw_bar_fill(group, symptom, scale, x0, x1, y0, y1, style)
         outline = {"strokeColor": _BLACK, "strokeWidth": 0.5}
         group.add(Line(x0, y0, x1, y0, **outline))
@@ -600,24 +615,10 @@ def _draw_symptom_rows(
             group.add(Line(x0, y0, x0, y1, **outline))
         if symptom.end is None:
             reach = min(bar * 0.8 + 1, style.right_pad - 1)
-            group.add(
-                Polygon(
-                    [x1, y0 - 1, x1 + reach, center, x1, y1 + 1],
-                    fillColor=_BLACK, strokeColor=_BLACK, strokeWidth=0.3,
-                )
-            )
+            arrow = [x1, y0 - 1, x1 + reach, center, x1, y1 + 1]
+            group.add(Polygon(arrow, fillColor=_BLACK, strokeColor=_BLACK, strokeWidth=0.3))
         else:
             group.add(Line(x1, y0, x1, y1, **outline))
-
-
-def _place_gutter_label(
-    group: Group, text: str, font: str, center: float, width: float, size: float, placer: _Placer
-) -> None:
-    fitted = _fit(text, font, size, width)
-    box = _text_box(2, center - 0.3 * size, _width(fitted, font, size), size)
-    if fitted and placer.is_free(box):
-        placer.add(box)
-        group.add(_string(2, center - 0.3 * size, fitted, font, size))
 
 
 def _draw_bar_fill(
@@ -666,22 +667,27 @@ def _marker(kind: str, x: float, y: float, size: float) -> list[object]:
         return [Circle(x, y, half * 0.85, **hollow)]
     cross = {"strokeColor": _BLACK, "strokeWidth": 0.9}
     reach = half * 0.7
-    return [Line(x - reach, y - reach, x + reach, y + reach, **cross), Line(x - reach, y + reach, x + reach, y - reach, **cross)]
+    return [
+        Line(x - reach, y - reach, x + reach, y + reach, **cross),
+        Line(x - reach, y + reach, x + reach, y - reach, **cross),
+    ]
 
 
 def _draw_event_row(
     group: Group, chart: TimelineChart, scale: _TimeScale, lane: _Box, width: float, style: ChartStyle
 ) -> None:
+    """Markers by kind on one line, numbered flags below them, the hidden-event note in the gutter."""
     size = style.label_size
+    muted = _gray(style.muted_gray)
     group.add(_string(2, lane.y1 - size, "Events", BOLD, size))
     if chart.hidden_events > 0:
         note = f"+{chart.hidden_events} more events (not shown)"
         for number, line in enumerate(_wrap(note, ITALIC, size, lane.x0 - 6)[:2]):
-            group.add(
-                _string(2, lane.y1 - size - (number + 1) * size * 1.18, line, ITALIC, size, fillColor=_gray(style.muted_gray))
-            )
+            baseline = lane.y1 - size - (number + 1) * size * 1.18
+            group.add(_string(2, baseline, line, ITALIC, size, fillColor=muted))
     marker_y = lane.y1 - style.marker_size / 2 - 1.5
-    group.add(Line(scale.left, marker_y, scale.right, marker_y, strokeColor=_gray(style.rule_gray), strokeWidth=style.hairline))
+    rule = {"strokeColor": _gray(style.rule_gray), "strokeWidth": style.hairline}
+    group.add(Line(scale.left, marker_y, scale.right, marker_y, **rule))
     numbered = event_label_numbers(chart)
     for number, event in numbered:
         kind = event.kind if event.kind in _EVENT_KINDS else "other"
@@ -690,19 +696,17 @@ def _draw_event_row(
     levels = _event_levels(lane, marker_y, style)
     flags = [_Flag(scale.x(event.day), str(number), event.label) for number, event in numbered]
     _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style).place()
-    line_color = _gray(style.muted_gray)
+    stem_top = marker_y - style.marker_size / 2 - 0.4
     for flag in flags:
         if flag.box is None:
             continue
-        baseline, size = flag.baseline, style.label_size
-        stem = flag.x
-        group.add(Line(stem, flag.box.y0, stem, marker_y - style.marker_size / 2 - 0.4, strokeColor=line_color, strokeWidth=0.4))
-        tag_width = _width(flag.tag, BOLD, size)
+        group.add(Line(flag.x, flag.box.y0, flag.x, stem_top, strokeColor=muted, strokeWidth=0.4))
         text_width = flag.box.x1 - flag.box.x0 - 2.6
-        left = flag.box.x0 + 1.3 if flag.box.x0 >= stem - 0.5 else flag.box.x1 - 1.3 - text_width
-        group.add(_string(left, baseline, flag.tag, BOLD, size))
+        left = flag.box.x0 + 1.3 if flag.box.x0 >= flag.x - 0.5 else flag.box.x1 - 1.3 - text_width
+        group.add(_string(left, flag.baseline, flag.tag, BOLD, size))
         if flag.text:
-            group.add(_string(left + tag_width + 2.5, baseline, flag.text, REGULAR, size))
+            text_left = left + _width(flag.tag, BOLD, size) + 2.5
+            group.add(_string(text_left, flag.baseline, flag.text, REGULAR, size))
 
 
 def _event_levels(lane: _Box, marker_y: float, style: ChartStyle) -> list[float]:
@@ -734,7 +738,9 @@ class _FlagLayout:
     nearest row, where a covered marker would have no row at all).
     """
 
-    def __init__(self, flags: list[_Flag], levels: list[float], area: _Box, marker_y: float, style: ChartStyle):
+    def __init__(
+        self, flags: list[_Flag], levels: list[float], area: _Box, marker_y: float, style: ChartStyle
+    ) -> None:
         self.flags, self.levels, self.area, self.marker_y, self.style = flags, levels, area, marker_y, style
         self.xs = [flag.x for flag in flags]
         self.rows = range(len(levels))
@@ -847,13 +853,16 @@ def _key_groups(chart: TimelineChart) -> list[tuple[str, list[tuple[str, str]]]]
         symptoms.append(("tilde", "approximate onset"))
     kinds = {event.kind if event.kind in _EVENT_KINDS else "other" for event in chart.events}
     events = [(f"event:{kind}", _EVENT_NAMES[kind]) for kind in _EVENT_KINDS if kind in kinds]
-    return [(heading, items) for heading, items in (("Symptom key", symptoms), ("Event key", events)) if items]
+    groups = [("Symptom key", symptoms), ("Event key", events)]
+    return [(heading, items) for heading, items in groups if items]
 
 
 _KeyLine = tuple[str, list[tuple[str, str, float]]]
 
 
-def _key_lines(groups: list[tuple[str, list[tuple[str, str]]]], width: float, style: ChartStyle) -> list[_KeyLine]:
+def _key_lines(
+    groups: list[tuple[str, list[tuple[str, str]]]], width: float, style: ChartStyle
+) -> list[_KeyLine]:
     """Flow each group's items into lines of at most ``width``; a group starts a new line."""
     lines: list[_KeyLine] = []
     for heading, items in groups:
@@ -911,7 +920,12 @@ class _Layout:
     key_top: float
 
 
-def _layout(chart: TimelineChart, width: float, height: float, key_height: float, style: ChartStyle) -> _Layout:
+def _layout(
+    chart: TimelineChart, width: float, height: float, key_height: float, style: ChartStyle
+) -> _Layout:
+    """Split the height: axis, dose lane, other rows, symptoms, events, key. The dose lane takes
+    what the symptoms leave at their preferred row height, at least ``dose_fraction`` of the
+    height, or less down to ``dose_fraction_min`` where the symptom rows would be unreadable."""
     left, right = style.gutter, width - style.right_pad
     gap = style.lane_gap
     axis_y = height - style.axis_size - 8
@@ -931,13 +945,11 @@ def _layout(chart: TimelineChart, width: float, height: float, key_height: float
     rest = axis_y - 4 - bottom - event_height - other_height - gap * sum(lanes)
     symptom_height = 0.0
     if chart.symptoms:
-        dose_height = style.dose_fraction * height
         wanted = len(chart.symptoms) * style.symptom_row
         readable = len(chart.symptoms) * style.symptom_row_min
-        if rest - dose_height > wanted:
-            dose_height = rest - wanted
-        elif rest - dose_height < readable:
-            dose_height = max(rest - readable, 0.34 * height)
+        dose_height = max(rest - wanted, style.dose_fraction * height)
+        if rest - dose_height < readable:
+            dose_height = max(rest - readable, style.dose_fraction_min * height)
         symptom_height = max(rest - dose_height, style.symptom_row_min)
         dose_height = rest - symptom_height
     else:
@@ -958,7 +970,9 @@ def _layout(chart: TimelineChart, width: float, height: float, key_height: float
     return _Layout(axis_y, dose, others, symptoms, events, key_height)
 
 
-def draw_timeline_chart(chart: TimelineChart, width: float, height: float, style: ChartStyle = ChartStyle()) -> Drawing:
+def draw_timeline_chart(
+    chart: TimelineChart, width: float, height: float, style: ChartStyle = ChartStyle()
+) -> Drawing:
     """Draw ``chart`` as a vector drawing ``width`` x ``height`` points, in black and grays."""
     register_fonts()
     size = style.label_size

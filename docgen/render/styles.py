@@ -63,10 +63,10 @@ class StyleSheet:
         return round(self.size(role) * self.leading_ratio, 2)
 
     def space_before(self, role: str) -> float:
-        return {"title": 0.0, "h1": 0.9, "h2": 0.8, "h3": 0.5}.get(role, 0.0) * self.body
+        return {"title": 0.0, "h1": 0.9, "h2": 0.6, "h3": 0.5}.get(role, 0.0) * self.body
 
     def space_after(self, role: str) -> float:
-        return {"title": 0.2, "h1": 0.35, "h2": 0.3, "h3": 0.2, "body": 0.5, "small": 0.35,
+        return {"title": 0.2, "h1": 0.35, "h2": 0.2, "h3": 0.2, "body": 0.5, "small": 0.35,
                 "fine": 0.2, "address": 0.0, "subtitle": 0.3}.get(role, 0.4) * self.body
 
     def is_bold(self, role: str) -> bool:
