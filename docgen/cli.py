@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -138,6 +139,10 @@ def timeline(
 def amendment(
     case_file: CaseArgument,
     output: OutputOption,
+    follow_up: Annotated[bool, typer.Option("--follow-up", help="Write the reminder for a request unanswered after 60 days instead.")] = False,
+    disagreement: Annotated[bool, typer.Option("--disagreement", help="Write the statement of disagreement with a denial (amendment.response) instead.")] = False,
+    no_enclosure: Annotated[bool, typer.Option("--no-enclosure", help="Leave the one-page timeline out of the PDF.")] = False,
+    receipt_days: Annotated[int, typer.Option("--receipt-days", min=0, max=60, help="Days assumed for the request to arrive, for the expected response date.")] = Options.receipt_days,
     force: ForceOption = False,
     today: DateOption = None,
     table: TableOption = EquivalenceTable.ASHTON,
@@ -148,7 +153,11 @@ def amendment(
 
     Example: docgen amendment samples/bind-labelled-fnd.yaml -o amendment.pdf
     """
-    _write_one("amendment", case_file, output, force, _options(today, table, page, templates))
+    if follow_up and disagreement:
+        _fail("--follow-up and --disagreement: choose one", 2)
+    name = "amendment-follow-up" if follow_up else "disagreement" if disagreement else "amendment"
+    options = replace(_options(today, table, page, templates), enclosure=not no_enclosure, receipt_days=receipt_days)
+    _write_one(name, case_file, output, force, options)
 
 
 @app.command()
@@ -174,6 +183,21 @@ def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
     case = _load(case_file)
     for path in write_packet(case, out, options, force):
         typer.echo(f"wrote {path}")
+
+
+@app.command()
+def taper(
+    case_file: CaseArgument,
+    csv: Annotated[bool, typer.Option("--csv", help="Print comma-separated values, for a calendar or spreadsheet.")] = False,
+) -> None:
+    """Print the projected taper schedule of each medication with a taper plan.
+
+    Example: docgen taper samples/taper-with-therapist.yaml --csv > schedule.csv
+    """
+    from docgen.taper_plan import schedule_csv, schedule_text
+
+    case = _load(case_file)
+    typer.echo(schedule_csv(case) if csv else schedule_text(case), nl=not csv)
 
 
 @app.command()

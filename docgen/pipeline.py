@@ -34,6 +34,8 @@ class DocumentKind:
     #: How many condensing levels the document has (the timeline fits itself to one page).
     levels: int = 1
     one_page: bool = False
+    #: A PDF of this document carries the one-page timeline as its enclosure (unless turned off).
+    enclosure: bool = False
 
 
 class NotImplementedDocument(DocgenError):
@@ -54,10 +56,48 @@ def _timeline_kind() -> DocumentKind:
     )
 
 
-_KINDS: dict[str, Callable[[], DocumentKind]] = {"timeline": _timeline_kind}
+def _module_kind(module_name: str, name: str, enclosure: bool = False) -> Callable[[], DocumentKind]:
+    """A document whose module in docgen.documents exposes TITLE, TEMPLATE, build_context, missing."""
+
+    def factory() -> DocumentKind:
+        import importlib
+
+        module = importlib.import_module(f"docgen.documents.{module_name}")
+        return DocumentKind(
+            name=name,
+            title=module.TITLE,
+            template=module.TEMPLATE,
+            build_context=module.build_context,
+            missing=module.missing,
+            enclosure=enclosure,
+        )
+
+    return factory
+
+
+def _available_kinds() -> dict[str, Callable[[], DocumentKind]]:
+    """The documents this version builds (a module per document under docgen/documents)."""
+    from importlib.util import find_spec
+
+    kinds: dict[str, Callable[[], DocumentKind]] = {"timeline": _timeline_kind}
+    for name, module_name, enclosure in _MODULE_DOCUMENTS:
+        if find_spec(f"docgen.documents.{module_name}") is not None:
+            kinds[name] = _module_kind(module_name, name, enclosure)
+    return kinds
+
+
+#: Documents with a module of their own: (name, module, carries the timeline as enclosure).
+_MODULE_DOCUMENTS = (
+    ("amendment", "amendment", True),
+    ("amendment-follow-up", "amendment_follow_up", True),
+    ("disagreement", "disagreement", True),
+    ("letter", "letter", False),
+)
+
+_KINDS: dict[str, Callable[[], DocumentKind]] = _available_kinds()
 
 #: Every document docgen knows, in packet order; those not built yet say so when asked for.
-DOCUMENT_NAMES = ("timeline", "amendment", "letter")
+DOCUMENT_NAMES = ("timeline", "amendment", "amendment-follow-up", "disagreement", "letter")
 
 
 def document_kind(name: str) -> DocumentKind:
@@ -125,7 +165,13 @@ def generate(case: Case, name: str, output_format: str, options: Options) -> byt
     if kind.one_page:
         document, pdf = fitted_document(case, kind, options)
         return pdf if output_format == "pdf" else render(document, output_format, options)
-    return render(build_document(case, kind, options), output_format, options)
+    document = build_document(case, kind, options)
+    if output_format == "pdf" and kind.enclosure and options.enclosure:
+        from docgen.render.pdf import render_pdf
+
+        enclosure, _pdf = fitted_document(case, _timeline_kind(), options)
+        return render_pdf(document, enclosure)
+    return render(document, output_format, options)
 
 
 def write_document(case: Case, name: str, target: Path, options: Options, force: bool = False) -> Path:

@@ -58,7 +58,8 @@ def write_pdf(document: blocks.Document, target: str | Path | IO[bytes] | None =
     return None
 
 
-def render_pdf(document: blocks.Document) -> bytes:
+def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None) -> bytes:
+    """The document, and optionally an enclosure on the pages after it (numbered across both)."""
     fonts.register_fonts()
     sheet = StyleSheet(body=document.size, page=document.page_size)
     buffer = io.BytesIO()
@@ -80,6 +81,10 @@ def render_pdf(document: blocks.Document) -> bytes:
         initialFontName=fonts.REGULAR,
     )
     flowables = [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
+    if enclosure is not None:
+        enclosure_sheet = StyleSheet(body=enclosure.size, page=document.page_size)
+        flowables.append(PageBreak())
+        flowables += [flowable for block in enclosure.blocks for flowable in _flowables(block, enclosure_sheet)]
     template.build(flowables, canvasmaker=_numbered_canvas(document.furniture, sheet))
     return buffer.getvalue()
 
