@@ -288,7 +288,8 @@ def _message(detail: Mapping[str, Any], path: _Path) -> str:
             return "expected 1 (the only case-file version so far)"
         return f"'{_excerpt(str(value))}' is not allowed; expected one of: {expected.replace(' or ', ', ')}"
     if kind == "partial_date":
-        return f"{context.get('reason', 'not a date')}; expected a real date as YYYY-MM-DD, YYYY-MM or YYYY"
+        reason = str(context.get("reason", "not a date"))
+        return reason if "expected" in reason else f"{reason}; expected a real date as YYYY-MM-DD, YYYY-MM or YYYY"
     if kind in {"float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"}:
         whole = kind.startswith("int") or field in {"severity", "days", "every_days"}
         return f"expected a {'whole number' if whole else 'number'}, not {_describe(value)}"

@@ -171,6 +171,9 @@ INTERVALS: list[tuple[str, str, str]] = [
     ("2024-02-28", "2024-03-01", "2 days after"),  # 29 Feb 2024 in between
     ("2023-02-28", "2023-03-01", "1 day after"),
     ("2024-06-15", "2024-06-03", "12 days before"),
+    ("2024-01-01", "2024-03-01", "60 days after"),  # 31 + 29: still counted in days
+    ("2024-01-01", "2024-03-02", "about 2 months after"),  # 61 days
+    ("2014-03-10", "2017-06-20", "about 3 years after"),  # 1198 days
     # month precision (the coarser of the two)
     ("2019-06", "2019-06-20", "in the same month as"),
     ("2019-06-01", "2019-06", "in the same month as"),

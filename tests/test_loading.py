@@ -904,8 +904,7 @@ WRONG: dict[str, st.SearchStrategy[object]] = {
     "list": st.sampled_from(["text", 5, {"a": 1}, None]),
     "text": st.sampled_from([5, 2.5, [1], {"a": "b"}, None, True]),
     "date": st.sampled_from([True, 2.5, [2020], {"year": 2020}, None, "soon"]),
-    # A mapping is left out here: see test_mapping_for_a_number_names_the_field.
-    "number": st.sampled_from(["lots", [1], None, True]),
+    "number": st.sampled_from(["lots", [1], {"mg": 1}, None, True]),
     "whole": st.sampled_from(["high", 2.5, [1], None, True]),
 }
 

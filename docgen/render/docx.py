@@ -128,11 +128,15 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
 
     frame = Pt(sheet.frame_width)
     header = section.header.paragraphs[0]
+    header.style = styles["Normal"]  # the built-in Header style's centre tab would catch the tab
+    header.paragraph_format.space_after = Pt(0)
     header.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
     _furniture_run(header, document.furniture.header_left, sheet)
     if document.furniture.header_right:
         _furniture_run(header, "\t" + document.furniture.header_right, sheet)
     footer = section.footer.paragraphs[0]
+    footer.style = styles["Normal"]
+    footer.paragraph_format.space_after = Pt(0)
     footer.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
     _furniture_run(footer, document.furniture.footer_left + "\tPage ", sheet)
     _field(footer, "PAGE", sheet)
@@ -242,6 +246,8 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     if not plain:
         _table_borders(table)
     widths = [Pt(fraction * sheet.frame_width) for fraction in block.widths]
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the grid, which LibreOffice and Word read first
     for row_index, (row, cells) in enumerate(zip(table.rows, rows)):
         is_header = row_index == 0 and bool(block.header)
         if is_header:
