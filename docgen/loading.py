@@ -32,7 +32,7 @@ class _CaseLoader(yaml.SafeLoader):
     """The safe loader, with dates left as text (docgen parses and checks them itself)."""
 
 
-_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _CaseLoader.construct_yaml_str)
+_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _CaseLoader.construct_yaml_str)  # type: ignore[type-var]
 
 #: Longer runs of digits are not numbers anyone means; they become infinity, which the
 #: field checks then refuse with the field's path (Python refuses to convert them at all).

@@ -16,7 +16,7 @@ from typing import IO, Any
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
@@ -199,7 +199,7 @@ def _paragraph(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
         size = sheet.size(role)
         paragraph.paragraph_format.space_after = Pt(sheet.space_after(role))
         if role == "right":
-            paragraph.alignment = 2
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _add_spans(paragraph, block.spans, size if size != sheet.size("body") else None)
     else:
         _add_spans(paragraph, block.spans)

@@ -95,7 +95,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
 def _numbered_canvas(furniture: blocks.Furniture, sheet: StyleSheet) -> Callable[..., Canvas]:
     """A canvas that holds its pages until the end, to print "Page X of Y" on each."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []
