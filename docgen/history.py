@@ -15,7 +15,7 @@ from docgen.dates import PartialDate, describe_duration, describe_interval
 from docgen.fnd import RESULT_TEXT, sign_name
 from docgen.model import Case, Dose, Medication, Symptom
 from docgen.pharmacology.equivalence import EquivalenceTable, Equivalent, equivalent
-from docgen.templating import format_mg
+from docgen.formatting import format_mg
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,29 @@ def render(document: blocks.Document, output_format: str, options: Options) -> b
     return render_docx(document, created)
 
 
-def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
-    """The least condensed version of a one-page document whose PDF fits on one page.
+#: The last few fitted one-page documents, so a packet fits its timeline once for the PDF, the
+#: DOCX and every enclosure. Keyed by the case object's identity (the entry keeps the case alive,
+#: so the identity cannot be reused while cached) and the options.
+_FITTED: dict[tuple[int, str, Options], tuple[Case, blocks.Document, bytes]] = {}
+_FITTED_SIZE = 8
 
-    Levels condense monotonically, so a binary search finds the first that fits in a few
-    renders; if none does, the most condensed level is used.
-    """
+
+def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
+    """The least condensed version of a one-page document whose PDF fits on one page."""
+    key = (id(case), kind.name, options)
+    cached = _FITTED.get(key)
+    if cached is not None and cached[0] is case:
+        return cached[1], cached[2]
+    document, pdf = _fit(case, kind, options)
+    if len(_FITTED) >= _FITTED_SIZE:
+        _FITTED.pop(next(iter(_FITTED)))
+    _FITTED[key] = (case, document, pdf)
+    return document, pdf
+
+
+def _fit(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
+    """Levels condense monotonically, so a binary search finds the first that fits in a few
+    renders; if none does, the most condensed level is used."""
     from docgen.render.pdf import page_count, render_pdf
 
     def attempt(level: int) -> tuple[blocks.Document, bytes, bool]:
@@ -192,13 +209,34 @@ def available_documents(case: Case) -> list[str]:
     return names
 
 
-def write_packet(case: Case, folder: Path, options: Options, force: bool = False) -> list[Path]:
-    """Every document the case has data for, in both formats, into ``folder``."""
-    targets = [folder / f"{name}.{extension}" for name in available_documents(case) for extension in ("pdf", "docx")]
-    for target in targets:
+def packet_targets(case: Case, folder: Path) -> list[Path]:
+    """The files a packet of this case consists of, in order."""
+    return [folder / f"{name}.{extension}" for name in available_documents(case) for extension in ("pdf", "docx")]
+
+
+@dataclass(frozen=True)
+class PacketFile:
+    path: str
+    sha256: str
+    bytes: int
+
+
+CHECKSUMS = "SHA256SUMS"
+
+
+def write_packet(case: Case, folder: Path, options: Options, force: bool = False) -> list[PacketFile]:
+    """Every document the case has data for, in both formats, into ``folder``, plus a SHA256SUMS
+    file (the format `sha256sum -c` checks) so a copy can be shown to be unaltered."""
+    import hashlib
+
+    targets = packet_targets(case, folder)
+    for target in targets + [folder / CHECKSUMS]:
         check_writable(target, force)
     written = []
     for target in targets:
-        name = target.stem
-        written.append(write_file(generate(case, name, format_of(target), options), target, force))
+        data = generate(case, target.stem, format_of(target), options)
+        write_file(data, target, force)
+        written.append(PacketFile(str(target), hashlib.sha256(data).hexdigest(), len(data)))
+    sums = "".join(f"{item.sha256}  {Path(item.path).name}\n" for item in written)
+    write_file(sums.encode("utf-8"), folder / CHECKSUMS, force)
     return written

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
-from docgen.dates import PartialDate
+from docgen.formatting import format_date, format_dose, format_mg, format_percent
 from docgen.errors import TemplateError
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -48,29 +48,6 @@ def _finalize(value: object) -> object:
     if isinstance(value, str):
         return clean_text(value)
     return value
-
-
-def format_date(value: PartialDate | date | None, missing: str = "date not given") -> str:
-    """"3 Jun 2024", "Jun 2024", "2014"."""
-    if value is None:
-        return missing
-    if isinstance(value, PartialDate):
-        return value.display()
-    return PartialDate.of(value).display()
-
-
-def format_mg(value: float) -> str:
-    """A dose in mg without trailing zeros: 2.5, 0.0625, 10."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-def format_dose(value: float) -> str:
-    return f"{format_mg(value)} mg/day"
-
-
-def format_percent(value: float) -> str:
-    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 or value >= 10 else f"{value:.1f}%"
 
 
 def _sentence(text: str) -> str:

@@ -115,18 +115,10 @@ def test_bad_date_option_is_a_usage_error(tmp_path: Path) -> None:
     assert "--date: '22/11/2026' is not a date; expected YYYY-MM-DD" in err
 
 
-@pytest.mark.parametrize("command", ["amendment", "letter"])
-def test_documents_not_built_yet_say_so(command: str, tmp_path: Path) -> None:
-    code, _out, err = invoke_main(command, str(FULL), "-o", str(tmp_path / "x.pdf"))
-    assert code == 1
-    assert "is not implemented yet" in err
-    assert not (tmp_path / "x.pdf").exists()
-
-
 def test_packet_and_demo(tmp_path: Path) -> None:
     code, out, _err = run("packet", str(FULL), "--out", str(tmp_path / "packet"), "--date", "2026-11-22")
     assert code == 0
-    assert sorted(os.listdir(tmp_path / "packet")) == ["timeline.docx", "timeline.pdf"]
+    assert {"timeline.docx", "timeline.pdf"} <= set(os.listdir(tmp_path / "packet"))
     code, out, _err = run("demo", "--out", str(tmp_path / "demo"), "--date", "2026-11-22")
     assert code == 0
     assert "sample case:" in out

@@ -18,7 +18,7 @@ from docgen.figures import DoseSeries, EventMarker, OtherSeries, SymptomBar, Tim
 from docgen.model import Case, Event, Symptom
 from docgen.options import Options
 from docgen.pharmacology.equivalence import TABLE_CITATIONS, TABLE_NAMES
-from docgen.templating import format_mg
+from docgen.formatting import format_mg
 
 TEMPLATE = "timeline.xml.j2"
 TITLE = "Medication and symptom timeline"
