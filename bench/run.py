@@ -1,66 +1,211 @@
-"""Benchmark: how long `docgen timeline` takes, in-process (warm) and as a whole process (cold).
+"""docgen's benchmark: every figure measured in one run, on one machine, with its reference.
 
-Run by hand on a quiet machine: `python bench/run.py`. Prints a table; no test asserts on time.
+Run by hand on a quiet machine: `python bench/run.py` (add `--quick` for fewer repetitions).
+Prints tables; no test asserts on time. What it measures:
+
+- warm, in-process: each document of the full sample in each format, the whole packet, and the
+  reference routes written for this bench (a reportlab canvas floor, a platypus letter, a plain
+  python-docx letter, and WeasyPrint if it is installed), each as a ratio to its reference;
+- cold, whole process: `docgen timeline` (PDF), `docgen packet`, `docgen --help` and
+  `docgen validate`, against a bare platypus letter script;
+- the ten-year daily history (3,650 dose entries, 60 symptoms, 200 events), cold;
+- a sweep of history sizes (1x, 10x, 100x) to show how cost grows.
 """
 
 from __future__ import annotations
 
+import argparse
+import io
+import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from long_history import ten_year_case  # noqa: E402
-
 import yaml  # noqa: E402
+from long_history import scaled_case, ten_year_case  # noqa: E402
 
-from docgen.loading import load_case  # noqa: E402
+from docgen.loading import load_case, validate_case  # noqa: E402
 from docgen.options import Options  # noqa: E402
-from docgen.pipeline import generate  # noqa: E402
+from docgen.pipeline import _FITTED, available_documents, generate  # noqa: E402
 
 OPTIONS = Options(today=date(2026, 11, 22))
+FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"
+LETTER_TEXT = [
+    "Re: coordination of care during a benzodiazepine taper",
+    "Dear colleague, I am writing to coordinate our care of the patient during a slow taper. " * 3,
+    "The plan reduces the dose by ten percent of the current dose every four weeks, held when needed. " * 3,
+    "Please send dose or schedule questions to me; warning signs need an urgent call. " * 3,
+] * 4
 
 
-def warm(path: Path, output_format: str, repeat: int = 5) -> float:
-    """Median seconds for load + generate, in a process that has already rendered once."""
-    generate(load_case(path), "timeline", output_format, OPTIONS)
+def median_time(work: Callable[[], object], repeat: int) -> float:
+    work()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        generate(load_case(path), "timeline", output_format, OPTIONS)
+        work()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def cold(path: Path, output_format: str, repeat: int = 3) -> float:
-    """Median wall seconds of a whole `docgen timeline` process."""
+def cold_time(arguments: list[str], repeat: int) -> float:
     times = []
-    with tempfile.TemporaryDirectory() as folder:
-        for index in range(repeat):
-            target = Path(folder) / f"t{index}.{output_format}"
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "docgen.cli", "timeline", str(path), "-o", str(target)],
-                           check=True, capture_output=True)
-            times.append(time.perf_counter() - start)
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(arguments, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
+# -- reference routes -----------------------------------------------------------------------------
+
+
+def canvas_floor() -> bytes:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=letter, invariant=1)
+    y = 720.0
+    for paragraph in LETTER_TEXT:
+        for start in range(0, len(paragraph), 95):
+            canvas.drawString(54, y, paragraph[start:start + 95])
+            y -= 13
+            if y < 60:
+                canvas.showPage()
+                y = 720.0
+    canvas.save()
+    return buffer.getvalue()
+
+
+def platypus_letter() -> bytes:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    styles = getSampleStyleSheet()
+    SimpleDocTemplate(buffer, pagesize=letter, invariant=1).build([Paragraph(text, styles["Normal"]) for text in LETTER_TEXT])
+    return buffer.getvalue()
+
+
+PLATYPUS_SCRIPT = (
+    "import io\n"
+    "from reportlab.lib.pagesizes import letter\n"
+    "from reportlab.lib.styles import getSampleStyleSheet\n"
+    "from reportlab.platypus import Paragraph, SimpleDocTemplate\n"
+    f"texts = {LETTER_TEXT!r}\n"
+    "styles = getSampleStyleSheet()\n"
+    "SimpleDocTemplate(io.BytesIO(), pagesize=letter).build([Paragraph(t, styles['Normal']) for t in texts])\n"
+)
+
+
+def plain_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    for text in LETTER_TEXT:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def weasyprint_letter() -> Callable[[], object] | None:
+    try:
+        import weasyprint  # type: ignore[import-not-found]
+    except Exception:
+        return None
+    html = "<html><body>" + "".join(f"<p>{text}</p>" for text in LETTER_TEXT) + "</body></html>"
+    return lambda: weasyprint.HTML(string=html).write_pdf()
+
+
+# -- docgen ---------------------------------------------------------------------------------------
+
+
+def uncached(work: Callable[[], object]) -> Callable[[], object]:
+    """Time a generation as a new case would take it (the fitted-timeline cache emptied first)."""
+
+    def run() -> object:
+        _FITTED.clear()
+        return work()
+
+    return run
+
+
+def write_case(data: dict[str, object], folder: Path, name: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        long_case = Path(folder) / "ten-year-daily.yaml"
-        long_case.write_text(yaml.safe_dump(ten_year_case(), allow_unicode=True, sort_keys=False), encoding="utf-8")
-        cases = sorted((ROOT / "samples").glob("*.yaml")) + [long_case]
-        print(f"{'case':<28} {'format':<6} {'warm (ms)':>10} {'cold (s)':>9}")
-        for path in cases:
-            for output_format in ("pdf", "docx"):
-                print(f"{path.stem:<28} {output_format:<6} {warm(path, output_format) * 1000:>10.0f} "
-                      f"{cold(path, output_format):>9.2f}", flush=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    arguments = parser.parse_args()
+    warm_repeat, cold_repeat = (3, 2) if arguments.quick else (9, 5)
+    print(f"docgen benchmark, {date.today().isoformat()}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {platform.processor() or 'unknown CPU'}")
+
+    case = load_case(FULL)
+    floor = median_time(canvas_floor, warm_repeat)
+    platypus = median_time(platypus_letter, warm_repeat)
+    plain = median_time(plain_docx, warm_repeat)
+    print("\nReference routes, warm (ms)")
+    print(f"  reportlab canvas floor        {floor * 1000:8.1f}")
+    print(f"  reportlab platypus letter     {platypus * 1000:8.1f}")
+    print(f"  python-docx plain letter      {plain * 1000:8.1f}")
+    weasy = weasyprint_letter()
+    weasy_time = median_time(weasy, warm_repeat) if weasy else None
+    print(f"  WeasyPrint letter             {weasy_time * 1000:8.1f}" if weasy_time else "  WeasyPrint letter             not installed (about 600 ms on this kind of machine)")
+
+    print("\nWarm, in-process, full sample (ms; ratio to canvas floor for PDF, to plain python-docx for DOCX)")
+    total = 0.0
+    for name in available_documents(case):
+        for output_format, reference in (("pdf", floor), ("docx", plain)):
+            elapsed = median_time(uncached(lambda: generate(case, name, output_format, OPTIONS)), warm_repeat)
+            total += elapsed
+            print(f"  {name:<22} {output_format:<5} {elapsed * 1000:8.1f}   x{elapsed / reference:5.1f}")
+    packet = median_time(uncached(lambda: [generate(case, name, fmt, OPTIONS) for name in available_documents(case)
+                                          for fmt in ("pdf", "docx")]), warm_repeat)
+    print(f"  whole packet (cache shared)      {packet * 1000:8.1f}   (sum of separate runs {total * 1000:.1f})")
+    if weasy_time:
+        print(f"  packet / one WeasyPrint letter   x{packet / weasy_time:5.2f}")
+
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        docgen = [sys.executable, "-m", "docgen.cli"]
+        bare = cold_time([sys.executable, "-c", PLATYPUS_SCRIPT], cold_repeat)
+        timeline = cold_time(docgen + ["timeline", str(FULL), "-o", str(folder / "t.pdf"), "--force"], cold_repeat)
+        packet_cold = cold_time(docgen + ["packet", str(FULL), "--out", str(folder / "packet"), "--force"], cold_repeat)
+        help_cold = cold_time(docgen + ["--help"], cold_repeat)
+        validate_cold = cold_time(docgen + ["validate", str(FULL)], cold_repeat)
+        long_case = write_case(ten_year_case(), folder, "ten-year-daily")
+        long_cold = cold_time(docgen + ["timeline", str(long_case), "-o", str(folder / "long.pdf"), "--force"], cold_repeat)
+        print("\nCold, whole process (s)")
+        print(f"  bare platypus letter script   {bare:6.2f}")
+        print(f"  docgen timeline (PDF)         {timeline:6.2f}   x{timeline / bare:4.1f} of the bare script")
+        print(f"  docgen packet                 {packet_cold:6.2f}")
+        print(f"  docgen --help                 {help_cold:6.2f}")
+        print(f"  docgen validate               {validate_cold:6.2f}")
+        print(f"  timeline, ten-year history    {long_cold:6.2f}")
+
+    print("\nSweep: timeline PDF, warm (ms), history scaled by a factor (36, 6, 20 per unit)")
+    previous = None
+    for factor in (1, 10, 100):
+        scaled = validate_case(scaled_case(factor))
+        elapsed = median_time(uncached(lambda: generate(scaled, "timeline", "pdf", OPTIONS)), warm_repeat)
+        growth = f"   x{elapsed / previous:5.1f} for 10x the entries" if previous else ""
+        print(f"  {factor:>4}x  {elapsed * 1000:8.1f}{growth}")
+        previous = elapsed
 
 
 if __name__ == "__main__":

@@ -152,28 +152,32 @@ def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[b
 
 
 def _fit(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
-    """Levels condense monotonically, so a binary search finds the first that fits in a few
-    renders; if none does, the most condensed level is used."""
-    from docgen.render.pdf import page_count, render_pdf
+    """Levels condense monotonically: a binary search on a quick measurement finds the first
+    that fits, then rendering confirms it (stepping further if the measurement was short);
+    if none fits, the most condensed level is used."""
+    from docgen.render.pdf import fits_one_page, page_count, render_pdf
 
-    def attempt(level: int) -> tuple[blocks.Document, bytes, bool]:
-        document = build_document(case, kind, options, level)
-        pdf = render_pdf(document)
-        return document, pdf, page_count(pdf) == 1
+    documents: dict[int, blocks.Document] = {}
 
-    first = attempt(0)
-    if not kind.one_page or first[2]:
-        return first[0], first[1]
-    best = attempt(kind.levels - 1)
-    low, high = 1, kind.levels - 1  # the first fitting level is in [low, high]
-    while low < high:
-        middle = (low + high) // 2
-        tried = attempt(middle)
-        if tried[2]:
-            best, high = tried, middle
-        else:
-            low = middle + 1
-    return best[0], best[1]
+    def document_at(level: int) -> blocks.Document:
+        if level not in documents:
+            documents[level] = build_document(case, kind, options, level)
+        return documents[level]
+
+    low, high = 0, kind.levels - 1
+    if kind.one_page:
+        while low < high:
+            middle = (low + high) // 2
+            if fits_one_page(document_at(middle)):
+                high = middle
+            else:
+                low = middle + 1
+    level = low
+    pdf = render_pdf(document_at(level))
+    while kind.one_page and page_count(pdf) > 1 and level + 1 < kind.levels:
+        level += 1
+        pdf = render_pdf(document_at(level))
+    return document_at(level), pdf
 
 
 def generate(case: Case, name: str, output_format: str, options: Options) -> bytes:

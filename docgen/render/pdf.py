@@ -19,7 +19,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     ListFlowable,
     ListItem,
     PageBreak,
@@ -56,6 +55,33 @@ def write_pdf(document: blocks.Document, target: str | Path | IO[bytes] | None =
     else:
         target.write(data)
     return None
+
+
+#: SimpleDocTemplate's frame pads its content by 6 pt on each side.
+_FRAME_PADDING = 6.0
+
+
+def fits_one_page(document: blocks.Document) -> bool:
+    """Whether the document's blocks fit on one page, measured without drawing them.
+
+    Sums each flowable's wrapped height and its spacing in the page frame; a quick test for
+    choosing how far to condense, confirmed by rendering the chosen version.
+    """
+    fonts.register_fonts()
+    sheet = StyleSheet(body=document.size, page=document.page_size)
+    width = sheet.frame_width - 2 * _FRAME_PADDING
+    available = sheet.page_size[1] - sheet.top_margin - sheet.bottom_margin - 2 * _FRAME_PADDING
+    used = 0.0
+    canvas = Canvas(io.BytesIO(), pagesize=sheet.page_size)
+    for block in document.blocks:
+        for flowable in _flowables(block, sheet):
+            if isinstance(flowable, (PageBreak, CondPageBreak)):
+                continue
+            _width, height = flowable.wrapOn(canvas, width, available)
+            used += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            if used > available:
+                return False
+    return True
 
 
 def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None) -> bytes:
@@ -260,7 +286,7 @@ def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:
     from docgen.render.chart import draw_timeline_chart
 
     drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72)
-    return [KeepTogether([drawing]), Spacer(1, sheet.body * 0.4)]
+    return [drawing, Spacer(1, sheet.body * 0.4)]
 
 
 def _spacer(block: Any, sheet: StyleSheet) -> list[Flowable]:
