@@ -43,7 +43,7 @@ LETTER_TEXT = [
     "Dear colleague, I am writing to coordinate our care of the patient during a slow taper. " * 3,
     "The plan reduces the dose by ten percent of the current dose every four weeks, held when needed. " * 3,
     "Please send dose or schedule questions to me; warning signs need an urgent call. " * 3,
-] * 4
+] * 3
 
 
 def median_time(work: Callable[[], object], repeat: int) -> float:
@@ -69,11 +69,16 @@ def cold_time(arguments: list[str], repeat: int) -> float:
 
 
 def canvas_floor() -> bytes:
+    """The same letter text, lines placed by hand, in the same embedded font."""
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen.canvas import Canvas
 
+    from docgen.render.fonts import REGULAR, register_fonts
+
+    register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=letter, invariant=1)
+    canvas.setFont(REGULAR, 10)
     y = 720.0
     for paragraph in LETTER_TEXT:
         for start in range(0, len(paragraph), 95):
@@ -87,13 +92,17 @@ def canvas_floor() -> bytes:
 
 
 def platypus_letter() -> bytes:
+    """The same letter text through platypus, in the same embedded font."""
     from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+    from docgen.render.fonts import REGULAR, register_fonts
+
+    register_fonts()
     buffer = io.BytesIO()
-    styles = getSampleStyleSheet()
-    SimpleDocTemplate(buffer, pagesize=letter, invariant=1).build([Paragraph(text, styles["Normal"]) for text in LETTER_TEXT])
+    style = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13, spaceAfter=6)
+    SimpleDocTemplate(buffer, pagesize=letter, invariant=1).build([Paragraph(text, style) for text in LETTER_TEXT])
     return buffer.getvalue()
 
 

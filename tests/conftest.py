@@ -46,14 +46,26 @@ def docx_text(data: bytes) -> str:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            parts.append("".join(node.text or "" for node in child.iter() if node.tag.endswith("}t")))
+            parts.append(_run_text(child))
         elif tag == "tbl":
             for row in child.iter():
                 if row.tag.endswith("}tc"):
-                    parts.append("".join(node.text or "" for node in row.iter() if node.tag.endswith("}t")))
+                    parts.append(_run_text(row))
     for section in document.sections:
         parts += [paragraph.text for paragraph in section.footer.paragraphs]
     return "\n".join(parts)
+
+
+def _run_text(element: object) -> str:
+    """Text of runs, with tabs and line breaks as spaces (as a reader sees them)."""
+    pieces = []
+    for node in element.iter():  # type: ignore[attr-defined]
+        name = node.tag.rsplit("}", 1)[-1]
+        if name == "t":
+            pieces.append(node.text or "")
+        elif name in ("tab", "br"):
+            pieces.append(" ")
+    return "".join(pieces)
 
 
 def folded(text: str) -> str:

@@ -268,6 +268,13 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
 
 def _table_borders(table: Any) -> None:
     properties = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("top", "14"), ("left", "57"), ("bottom", "14"), ("right", "57")):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), width)
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.append(margins)
     borders = OxmlElement("w:tblBorders")
     for edge, size, color in (("top", "12", "000000"), ("bottom", "12", "000000"), ("insideH", "4", "B3B3B3")):
         element = OxmlElement(f"w:{edge}")

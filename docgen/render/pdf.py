@@ -238,6 +238,7 @@ def _list(block: Any, sheet: StyleSheet) -> list[Flowable]:
     flowable = ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
+        bulletFormat="%s." if block.ordered else None,
         start="1" if block.ordered else "•",
         bulletFontName=fonts.REGULAR,
         bulletFontSize=style.fontSize,
