@@ -98,7 +98,7 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     normal = styles["Normal"]
     _set_font(normal.font, sheet.size("body"))
     normal.paragraph_format.space_after = Pt(sheet.space_after("body"))
-    normal.paragraph_format.line_spacing = sheet.leading_ratio * 0.92
+    normal.paragraph_format.line_spacing = round(sheet.leading_ratio / 1.164, 3)  # DejaVu Sans lines are 1.164 em
     for level in (1, 2, 3):
         style = styles[f"Heading {level}"]
         _set_font(style.font, sheet.size(f"h{level}"), bold=True)
