@@ -122,7 +122,7 @@ class Document:
 
 # -- parsing the templates' XML ------------------------------------------------------------------
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space the user typed stays one
 
 
 def parse_document(markup: str, figures: Mapping[str, object], template: str = "") -> Document:

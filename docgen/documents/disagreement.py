@@ -1,0 +1,52 @@
+"""The statement of disagreement with a denial of an amendment (45 CFR 164.526(d)(2)).
+
+It fits when ``amendment.response.decision`` is ``denied`` or ``partly_accepted``: it names the
+denial and quotes its basis exactly, answers it with the same facts as the request, and asks that
+the statement, the request and the denial be appended or linked to the record and go with every
+later disclosure ((d)(4)-(5)), and for a copy of any rebuttal ((d)(3)).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.documents.amendment import letter_context, missing_amendment
+from docgen.model import Case
+from docgen.options import Options
+
+TEMPLATE = "disagreement.xml.j2"
+TITLE = "Statement of disagreement (45 CFR 164.526(d)(2))"
+
+#: The decisions a statement of disagreement answers.
+DENIALS = ("denied", "partly_accepted")
+
+
+def missing(case: Case) -> str | None:
+    problem = missing_amendment(case, "disagreement", "the statement of disagreement")
+    if problem is not None:
+        return problem
+    amendment = case.amendment
+    assert amendment is not None
+    response = amendment.response
+    decision = response.decision if response is not None else None
+    if decision not in DENIALS:
+        found = "there is no amendment.response" if response is None else (
+            "it is not set" if decision is None else f"it is '{decision}'")
+        return ("disagreement: amendment.response.decision must be 'denied' or 'partly_accepted' for a statement "
+                f"of disagreement (45 CFR 164.526(d)(2)), and {found}")
+    return None
+
+
+def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
+    """The statement: the denial named, its basis quoted, the facts that answer it."""
+    amendment = case.amendment
+    assert amendment is not None and amendment.response is not None, "missing() is checked first"
+    response = amendment.response
+    context = letter_context(case, options, TITLE, options.today)
+    context.update({
+        "sent": amendment.date.display() if amendment.date else None,
+        "partly": response.decision == "partly_accepted",
+        "received_on": response.received_on.display() if response.received_on else None,
+        "basis": response.basis,
+    })
+    return context
