@@ -178,12 +178,12 @@ def main() -> None:
 
     print("\nWarm, in-process, full sample (ms; ratio to canvas floor for PDF, to plain python-docx for DOCX)")
     total = 0.0
-    for name in available_documents(case):
+    for name in available_documents(case, OPTIONS):
         for output_format, reference in (("pdf", floor), ("docx", plain)):
             elapsed = median_time(uncached(lambda: generate(case, name, output_format, OPTIONS)), warm_repeat)
             total += elapsed
             print(f"  {name:<22} {output_format:<5} {elapsed * 1000:8.1f}   x{elapsed / reference:5.1f}")
-    packet = median_time(uncached(lambda: [generate(case, name, fmt, OPTIONS) for name in available_documents(case)
+    packet = median_time(uncached(lambda: [generate(case, name, fmt, OPTIONS) for name in available_documents(case, OPTIONS)
                                           for fmt in ("pdf", "docx")]), warm_repeat)
     print(f"  whole packet (cache shared)      {packet * 1000:8.1f}   (sum of separate runs {total * 1000:.1f})")
     if weasy_time:

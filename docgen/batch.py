@@ -83,7 +83,7 @@ def process_case(case_file: Path, target: Path, options: Options, force: bool) -
     name = str(case_file)
     try:
         case = load_case(case_file)
-        if not force and all(path.exists() for path in packet_targets(case, target)):
+        if not force and all(path.exists() for path in packet_targets(case, target, options)):
             return CaseResult(name, "skipped", str(target), "already generated (use --force to replace)")
         written = write_packet(case, target, options, force)
         return CaseResult(name, "generated", str(target), outputs=tuple(written))

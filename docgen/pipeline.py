@@ -36,6 +36,8 @@ class DocumentKind:
     one_page: bool = False
     #: A PDF of this document carries the one-page timeline as its enclosure (unless turned off).
     enclosure: bool = False
+    #: Whether a packet includes it, given the case has its data (e.g. a reminder once overdue).
+    applies: Callable[[Case, Options], bool] | None = None
 
 
 class NotImplementedDocument(DocgenError):
@@ -70,6 +72,7 @@ def _module_kind(module_name: str, name: str, enclosure: bool = False) -> Callab
             build_context=module.build_context,
             missing=module.missing,
             enclosure=enclosure,
+            applies=getattr(module, "applies", None),
         )
 
     return factory
@@ -202,20 +205,24 @@ def write_document(case: Case, name: str, target: Path, options: Options, force:
     return write_file(generate(case, name, output_format, options), target, force)
 
 
-def available_documents(case: Case) -> list[str]:
-    """The documents this case has data for, that this version generates."""
+def available_documents(case: Case, options: Options | None = None) -> list[str]:
+    """The documents this case has data for (and that apply on the options' date)."""
     names = []
     for name in DOCUMENT_NAMES:
         if name not in _KINDS:
             continue
-        if document_kind(name).missing(case) is None:
-            names.append(name)
+        kind = document_kind(name)
+        if kind.missing(case) is not None:
+            continue
+        if kind.applies is not None and options is not None and not kind.applies(case, options):
+            continue
+        names.append(name)
     return names
 
 
-def packet_targets(case: Case, folder: Path) -> list[Path]:
+def packet_targets(case: Case, folder: Path, options: Options | None = None) -> list[Path]:
     """The files a packet of this case consists of, in order."""
-    return [folder / f"{name}.{extension}" for name in available_documents(case) for extension in ("pdf", "docx")]
+    return [folder / f"{name}.{extension}" for name in available_documents(case, options) for extension in ("pdf", "docx")]
 
 
 @dataclass(frozen=True)
@@ -233,7 +240,7 @@ def write_packet(case: Case, folder: Path, options: Options, force: bool = False
     file (the format `sha256sum -c` checks) so a copy can be shown to be unaltered."""
     import hashlib
 
-    targets = packet_targets(case, folder)
+    targets = packet_targets(case, folder, options)
     for target in targets + [folder / CHECKSUMS]:
         check_writable(target, force)
     written = []

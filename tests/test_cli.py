@@ -164,3 +164,15 @@ def test_template_error_names_the_file_and_line(tmp_path: Path) -> None:
     assert code == 1
     assert "timeline.xml.j2, line 2" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("day", "follow_up"), [("2026-11-22", False), ("2027-03-01", True)])
+def test_packet_includes_the_reminder_only_once_overdue(day: str, follow_up: bool, tmp_path: Path) -> None:
+    code, _out, _err = run("packet", str(FULL), "--out", str(tmp_path), "--date", day)
+    assert code == 0
+    names = set(os.listdir(tmp_path))
+    assert {"timeline.pdf", "amendment.pdf", "amendment.docx", "letter.pdf", "SHA256SUMS"} <= names
+    assert ("amendment-follow-up.pdf" in names) is follow_up
+    assert "disagreement.pdf" not in names  # no denial in this case
+    sums = (tmp_path / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.split("  ")[1] for line in sums) == sorted(name for name in names if name != "SHA256SUMS")

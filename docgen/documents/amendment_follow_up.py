@@ -10,6 +10,7 @@ decision is due; after it, it says the deadline has passed.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from docgen.dates import display_day
@@ -41,6 +42,22 @@ def missing(case: Case) -> str | None:
         return (f"amendment-follow-up: amendment.response.decision is '{response.decision}': the entity has "
                 f"answered, so a reminder for an unanswered request does not fit; {follow}")
     return None
+
+
+def due_date(case: Case, options: Options) -> date:
+    """When the decision is due: 60 days after the assumed receipt, or the (capped) extension."""
+    amendment = case.amendment
+    assert amendment is not None and amendment.date is not None, "missing() is checked first"
+    deadlines = Deadlines.of(request_date(amendment, options), options.receipt_days)
+    response = amendment.response
+    if response is not None and response.decision == "extended":
+        return deadlines.extended(response.extended_to).due
+    return deadlines.decision
+
+
+def applies(case: Case, options: Options) -> bool:
+    """A packet includes the reminder only once the decision is overdue."""
+    return missing(case) is None and options.today > due_date(case, options)
 
 
 def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
