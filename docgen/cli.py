@@ -280,6 +280,12 @@ def demo(
     _packet(case_file, out, force, _options(today, EquivalenceTable.ASHTON, "letter", None))
 
 
+from docgen.cli_input import import_app, init_command  # noqa: E402 (commands defined there)
+
+app.command("init")(init_command)
+app.add_typer(import_app, name="import")
+
+
 def main() -> None:
     """Entry point: run the app, turning docgen's errors into one message and exit code 1."""
     try:
