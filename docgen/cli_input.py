@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
-import click
 import typer
 
 from docgen.errors import DocgenError
@@ -56,7 +55,7 @@ def _reported() -> Iterator[None]:
 def _ask(prompt: str) -> str:
     try:
         return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=" "))
-    except (typer.Abort, click.exceptions.Abort):  # end of input, or Ctrl-C / Ctrl-D at the prompt
+    except typer.Abort:  # end of input, or Ctrl-C / Ctrl-D at the prompt
         raise EOFError from None
 
 
