@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from docgen.errors import DocgenError, OutputError
-from docgen.options import Options
+from docgen.options import PRIVATE_MODE, Options
 from docgen.output import write_file
 from docgen.pipeline import PacketFile
 
@@ -122,11 +122,12 @@ def run_batch(
                 if on_result is not None:
                     on_result(results[futures[future]])
     ordered = [results[path] for path in files]
-    write_manifest(ordered, out, shard)
+    write_manifest(ordered, out, shard, options.file_mode)
     return ordered
 
 
-def write_manifest(results: list[CaseResult], out: Path, shard: tuple[int, int] | None) -> Path:
+def write_manifest(results: list[CaseResult], out: Path, shard: tuple[int, int] | None,
+                   mode: int = PRIVATE_MODE) -> Path:
     name = MANIFEST if shard is None else f"manifest-{shard[0]}-of-{shard[1]}.json"
     document = {
         "generator": "docgen",
@@ -134,4 +135,4 @@ def write_manifest(results: list[CaseResult], out: Path, shard: tuple[int, int] 
         "cases": [asdict(result) for result in results],
     }
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return write_file(data, out / name, force=True)
+    return write_file(data, out / name, force=True, mode=mode)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from docgen.errors import TemplateError
+from docgen.model import _excerpt
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,13 @@ def parse_document(markup: str, figures: Mapping[str, object], template: str = "
         raise TemplateError(f"{template or 'template'}: its output is not well-formed near output line {line}: {error.msg}") from None
     if root.tag != "document":
         raise TemplateError(f"{template}: the output must be one <document> element")
+    try:
+        return _document(root, figures, template)
+    except (ValueError, ZeroDivisionError) as error:  # a number attribute that is not one
+        raise TemplateError(f"{template}: {_excerpt(str(error), 120)}") from None
+
+
+def _document(root: ElementTree.Element, figures: Mapping[str, object], template: str) -> Document:
     furniture = Furniture()
     blocks: list[Block] = []
     for element in root:
@@ -149,9 +157,17 @@ def parse_document(markup: str, figures: Mapping[str, object], template: str = "
         title=_fold(root.get("title", "")),
         blocks=tuple(blocks),
         furniture=furniture,
-        size=float(root.get("size", "10")),
+        size=_number(root, "size", "10", 7.0, 24.0),
         page_size=root.get("page", "letter"),
     )
+
+
+def _number(element: ElementTree.Element, name: str, default: str, low: float, high: float) -> float:
+    """A number attribute, checked to be within [low, high]."""
+    value = float(element.get(name, default))
+    if not low <= value <= high:
+        raise ValueError(f"<{element.tag} {name}=...> is {value:g}; expected a number from {low:g} to {high:g}")
+    return value
 
 
 def _block(element: ElementTree.Element, figures: Mapping[str, object], template: str) -> Block:
@@ -192,6 +208,8 @@ def _table(element: ElementTree.Element, _figures: Mapping[str, object], templat
     widths = tuple(float(part) for part in widths_text.split(",")) if widths_text else (1.0,) * columns
     if len(widths) != columns:
         raise TemplateError(f"{template}: a table declares {len(widths)} column widths but has {columns} columns")
+    if not all(0 < width < float("inf") for width in widths):
+        raise TemplateError(f"{template}: a table's column widths must be positive numbers")
     total = sum(widths)
     return Table(header, tuple(rows), tuple(width / total for width in widths), element.get("style", "grid"))
 
@@ -200,11 +218,11 @@ def _figure(element: ElementTree.Element, figures: Mapping[str, object], templat
     name = element.get("ref", "")
     if name not in figures:
         raise TemplateError(f"{template}: <figure ref='{name}'> names no figure of this document")
-    return Figure(figures[name], float(element.get("height", "3")), name)
+    return Figure(figures[name], _number(element, "height", "3", 0.5, 8.0), name)
 
 
 def _spacer(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
-    return Spacer(float(element.get("height", "6")))
+    return Spacer(_number(element, "height", "6", 0.0, 400.0))
 
 
 def _page_break(_element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:

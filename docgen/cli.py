@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from docgen.errors import DocgenError
-from docgen.options import Options
+from docgen.options import PRIVATE_MODE, SHARED_MODE, Options
 from docgen.pharmacology.equivalence import EquivalenceTable
 
 app = typer.Typer(
@@ -49,6 +49,10 @@ TemplatesOption = Annotated[
     Optional[Path],
     typer.Option("--templates", help="A folder of your own copies of the templates (same file names) to use instead.", show_default=False),
 ]
+SharedOption = Annotated[
+    bool,
+    typer.Option("--shared", help="Make the files readable by everyone on this computer (mode 0644); by default only you can read them (0600)."),
+]
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -56,7 +60,8 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _options(today: str | None, table: EquivalenceTable, page: str, templates: Path | None) -> Options:
+def _options(today: str | None, table: EquivalenceTable, page: str, templates: Path | None,
+             shared: bool = False) -> Options:
     if page.lower() not in ("letter", "a4"):
         _fail(f"--page: '{page}' is not a paper size; expected letter or a4", 2)
     day = date.today()
@@ -65,9 +70,12 @@ def _options(today: str | None, table: EquivalenceTable, page: str, templates: P
             day = date.fromisoformat(today)
         except ValueError:
             _fail(f"--date: '{today}' is not a date; expected YYYY-MM-DD, for example 2026-11-22", 2)
+        if not 1900 <= day.year <= 2199:
+            _fail(f"--date: {today} is out of range; expected a date from 1900-01-01 to 2199-12-31", 2)
     if templates is not None and not templates.is_dir():
         _fail(f"--templates: {templates} is not a folder", 2)
-    return Options(today=day, table=table, page=page.lower(), templates=str(templates) if templates else None)
+    return Options(today=day, table=table, page=page.lower(), templates=str(templates) if templates else None,
+                   file_mode=SHARED_MODE if shared else PRIVATE_MODE)
 
 
 def _load(case_file: Path):  # type: ignore[no-untyped-def]
@@ -127,12 +135,13 @@ def timeline(
     table: TableOption = EquivalenceTable.ASHTON,
     page: PageOption = "letter",
     templates: TemplatesOption = None,
+    shared: SharedOption = False,
 ) -> None:
     """Write the one-page medication and symptom timeline.
 
     Example: docgen timeline samples/bind-labelled-fnd.yaml -o timeline.pdf
     """
-    _write_one("timeline", case_file, output, force, _options(today, table, page, templates))
+    _write_one("timeline", case_file, output, force, _options(today, table, page, templates, shared))
 
 
 @app.command()
@@ -148,6 +157,7 @@ def amendment(
     table: TableOption = EquivalenceTable.ASHTON,
     page: PageOption = "letter",
     templates: TemplatesOption = None,
+    shared: SharedOption = False,
 ) -> None:
     """Write the HIPAA amendment request (45 CFR 164.526) from the case's amendment section.
 
@@ -156,7 +166,7 @@ def amendment(
     if follow_up and disagreement:
         _fail("--follow-up and --disagreement: choose one", 2)
     name = "amendment-follow-up" if follow_up else "disagreement" if disagreement else "amendment"
-    options = replace(_options(today, table, page, templates), enclosure=not no_enclosure, receipt_days=receipt_days)
+    options = replace(_options(today, table, page, templates, shared), enclosure=not no_enclosure, receipt_days=receipt_days)
     _write_one(name, case_file, output, force, options)
 
 
@@ -169,12 +179,13 @@ def letter(
     table: TableOption = EquivalenceTable.ASHTON,
     page: PageOption = "letter",
     templates: TemplatesOption = None,
+    shared: SharedOption = False,
 ) -> None:
     """Write the prescriber-to-therapist letter from the case's therapist_letter section.
 
     Example: docgen letter samples/taper-with-therapist.yaml -o letter.pdf
     """
-    _write_one("letter", case_file, output, force, _options(today, table, page, templates))
+    _write_one("letter", case_file, output, force, _options(today, table, page, templates, shared))
 
 
 def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
@@ -210,12 +221,13 @@ def packet(
     table: TableOption = EquivalenceTable.ASHTON,
     page: PageOption = "letter",
     templates: TemplatesOption = None,
+    shared: SharedOption = False,
 ) -> None:
     """Write every document the case has data for, each as PDF and DOCX, into one folder.
 
     Example: docgen packet samples/bind-labelled-fnd.yaml --out packet/
     """
-    _packet(case_file, out, force, _options(today, table, page, templates))
+    _packet(case_file, out, force, _options(today, table, page, templates, shared))
 
 
 @app.command()
@@ -228,6 +240,7 @@ def batch(
     today: DateOption = None,
     table: TableOption = EquivalenceTable.ASHTON,
     page: PageOption = "letter",
+    shared: SharedOption = False,
 ) -> None:
     """Write the packet of every case file in a folder, in parallel, with a manifest.
 
@@ -235,7 +248,7 @@ def batch(
     """
     from docgen.batch import parse_shard, run_batch, select
 
-    options = _options(today, table, page, None)
+    options = _options(today, table, page, None, shared)
     selected_shard = parse_shard(shard) if shard else None
     total = len(select(folder, selected_shard)) if folder.is_dir() else 0
     results = _run_with_progress(lambda report: run_batch(folder, out, options, jobs, force, selected_shard, report), total)
@@ -268,6 +281,7 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).")] = Path("docgen-demo"),
     force: ForceOption = False,
     today: DateOption = None,
+    shared: SharedOption = False,
 ) -> None:
     """Write the packet of a bundled, fictional sample case, to see real output with no input.
 
@@ -277,7 +291,7 @@ def demo(
 
     case_file = demo_case_path()
     typer.echo(f"sample case: {case_file}")
-    _packet(case_file, out, force, _options(today, EquivalenceTable.ASHTON, "letter", None))
+    _packet(case_file, out, force, _options(today, EquivalenceTable.ASHTON, "letter", None, shared))
 
 
 from docgen.cli_input import import_app, init_command  # noqa: E402 (commands defined there)
@@ -286,8 +300,21 @@ app.command("init")(init_command)
 app.add_typer(import_app, name="import")
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """Python warnings, named by kind only: a library's warning text may quote the case."""
+    typer.echo(f"docgen: a {category.__name__} was raised and not shown (its text may quote the case)", err=True)
+
+
 def main() -> None:
-    """Entry point: run the app, turning docgen's errors into one message and exit code 1."""
+    """Entry point: run the app, turning docgen's errors into one message and exit code 1.
+
+    Any other exception is a defect: it is reported by its type alone, never with a traceback
+    or its message, which could quote the case (a diagnosis in a log is a real harm).
+    """
+    import warnings
+
+    warnings.showwarning = _show_warning
     try:
         app()
     except DocgenError as error:
@@ -296,6 +323,9 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing half-written was left behind", err=True)
         sys.exit(130)
+    except Exception as error:  # a defect: no traceback, no case text
+        typer.echo(f"internal error ({type(error).__name__}); no output was written; please report it", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

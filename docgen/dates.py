@@ -172,10 +172,6 @@ def display_day(day: date) -> str:
     return PartialDate.of(day).display()
 
 
-def add_days(day: date, days: int) -> date:
-    return day + timedelta(days=days)
-
-
 def describe_interval(earlier: PartialDate, later: PartialDate) -> str:
     """How long after ``earlier`` ``later`` came, at the coarser of the two precisions.
 
@@ -234,15 +230,25 @@ def describe_duration(start: PartialDate, end: PartialDate) -> str:
     return "under 1 year" if years < 1 else ("about 1 year" if years == 1 else f"about {years} years")
 
 
+def add_days(day: date, days: int) -> date:
+    """``day`` plus ``days``, held at the first or last day there is (1 Jan 1, 31 Dec 9999)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _calendar_years(start: date, end: date) -> float:
     """Whole calendar years between two days, plus the fraction of the year after."""
     years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
     anniversary = _anniversary(start, start.year + years)
     following = _anniversary(start, start.year + years + 1)
-    return years + (end - anniversary).days / (following - anniversary).days
+    return years + (end - anniversary).days / max((following - anniversary).days, 1)
 
 
 def _anniversary(day: date, year: int) -> date:
+    if not date.min.year <= year <= date.max.year:  # a span reaching the ends of the calendar
+        return date.max if year > date.max.year else date.min
     try:
         return day.replace(year=year)
     except ValueError:  # 29 Feb in a common year

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from docgen.dates import PartialDate
+from docgen.errors import MissingDataError
 
 #: 164.526(b)(2)(i): act no later than 60 days after receipt.
 ACT_WITHIN_DAYS = 60
@@ -35,13 +36,19 @@ class Deadlines:
     def of(cls, sent: date, receipt_days: int) -> Deadlines:
         if receipt_days < 0:
             raise ValueError("receipt_days must not be negative")
-        receipt = sent + timedelta(days=receipt_days)
+        try:
+            receipt = sent + timedelta(days=receipt_days)
+            latest = receipt + timedelta(days=ACT_WITHIN_DAYS + EXTENSION_DAYS)
+        except OverflowError:
+            raise MissingDataError(
+                f"amendment.date: {sent.isoformat()} is too late: the deadlines counted from it would fall "
+                "after the year 9999; expected the date the request is sent") from None
         return cls(
             sent=sent,
             receipt_days=receipt_days,
             receipt=receipt,
             decision=receipt + timedelta(days=ACT_WITHIN_DAYS),
-            latest=receipt + timedelta(days=ACT_WITHIN_DAYS + EXTENSION_DAYS),
+            latest=latest,
         )
 
     def extended(self, extended_to: PartialDate | None) -> Extension:

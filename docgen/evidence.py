@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from docgen import history
-from docgen.dates import PartialDate
+from docgen.dates import PartialDate, add_days
 from docgen.fnd import RESULT_TEXT, is_known, lower_first, sign_name
 from docgen.model import Case, Symptom
 from docgen.pharmacology.equivalence import EquivalenceTable, looks_like_benzodiazepine
@@ -106,9 +106,9 @@ def links(case: Case, courses: Sequence[history.MedicationCourse]) -> list[Link]
         for index, phase in enumerate(runs):
             if phase.kind != "reduction":
                 continue
-            end = phase.last.latest + LINK_WINDOW
+            end = add_days(phase.last.latest, LINK_WINDOW.days)
             if index + 1 < len(runs):
-                end = min(end, runs[index + 1].first.earliest - timedelta(days=1))
+                end = min(end, add_days(runs[index + 1].first.earliest, -1))
             windows.append((phase, phase.first.earliest, max(end, phase.last.latest)))
     windows.sort(key=lambda window: window[1])
     grouped: dict[int, list[Symptom]] = {}

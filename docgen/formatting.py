@@ -17,7 +17,9 @@ def format_date(value: PartialDate | date | None, missing: str = "date not given
 
 
 def format_mg(value: float) -> str:
-    """A dose in mg without trailing zeros: 2.5, 0.0625, 10."""
+    """A dose in mg without trailing zeros: 2.5, 0.0625, 10 (and 1.2e+15 past a billion)."""
+    if abs(value) >= 1e9:  # a typo's 1e308 would print as 309 digits
+        return f"{value:.3g}"
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return text if text not in ("", "-0") else "0"
 

@@ -106,7 +106,13 @@ def validate_case(data: object, name: str = "<case>", lines: Mapping[_Path, int]
 
 
 def _read_yaml(text: str, name: str) -> tuple[object, dict[_Path, int]]:
-    loader = _CaseLoader(text)
+    try:
+        loader = _CaseLoader(text)  # the reader refuses control characters here, before any parsing
+    except yaml.reader.ReaderError as error:
+        where = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else 0
+        raise CaseFileError(name, [Located("", where, f"not valid YAML: character #x{code:04x} is not allowed "
+                                                     "(a control character; save the file as plain text)")]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -157,7 +163,7 @@ def _read_json(text: str, name: str) -> tuple[object, dict[_Path, int]]:
         result: dict[str, Any] = {}
         for key, value in items:
             if key in result:
-                raise CaseFileError(name, [Located(key, None, "appears twice in one object; keep one")])
+                raise CaseFileError(name, [Located(_excerpt(key), None, "appears twice in one object; keep one")])
             result[key] = value
         return result
 
@@ -221,8 +227,8 @@ def _format_path(path: _Path) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
+        else:  # a key the user typed (an unknown field) is shown as a short excerpt
+            text += ("." if text else "") + _excerpt(str(part))
     return text
 
 

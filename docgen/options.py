@@ -9,6 +9,10 @@ from docgen.pharmacology.equivalence import EquivalenceTable
 
 PAGE_SIZES = ("letter", "a4")
 FORMATS = ("pdf", "docx")
+#: Output files hold health information: readable by their owner only by default; --shared makes
+#: them readable by everyone on the computer (still writable by the owner only).
+PRIVATE_MODE = 0o600
+SHARED_MODE = 0o644
 
 
 @dataclass(frozen=True)
@@ -23,3 +27,5 @@ class Options:
     receipt_days: int = 5
     #: Whether an amendment PDF carries the timeline as its enclosure.
     enclosure: bool = True
+    #: The permissions of the files written (PRIVATE_MODE or SHARED_MODE).
+    file_mode: int = PRIVATE_MODE

@@ -202,7 +202,7 @@ def write_document(case: Case, name: str, target: Path, options: Options, force:
     """Generate one document into ``target`` (format from its extension), atomically."""
     output_format = format_of(target)
     check_writable(target, force)
-    return write_file(generate(case, name, output_format, options), target, force)
+    return write_file(generate(case, name, output_format, options), target, force, options.file_mode)
 
 
 def available_documents(case: Case, options: Options | None = None) -> list[str]:
@@ -243,11 +243,12 @@ def write_packet(case: Case, folder: Path, options: Options, force: bool = False
     targets = packet_targets(case, folder, options)
     for target in targets + [folder / CHECKSUMS]:
         check_writable(target, force)
+    # every document is generated before any is written: a failure leaves no partial packet
+    outputs = [(target, generate(case, target.stem, format_of(target), options)) for target in targets]
     written = []
-    for target in targets:
-        data = generate(case, target.stem, format_of(target), options)
-        write_file(data, target, force)
+    for target, data in outputs:
+        write_file(data, target, force, options.file_mode)
         written.append(PacketFile(str(target), hashlib.sha256(data).hexdigest(), len(data)))
     sums = "".join(f"{item.sha256}  {Path(item.path).name}\n" for item in written)
-    write_file(sums.encode("utf-8"), folder / CHECKSUMS, force)
+    write_file(sums.encode("utf-8"), folder / CHECKSUMS, force, options.file_mode)
     return written

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from docgen import history
 from docgen.fnd import is_known
-from docgen.model import Case
+from docgen.model import Case, _excerpt
 from docgen.pharmacology.equivalence import TABLE_NAMES, EquivalenceTable, equivalent, looks_like_benzodiazepine
 from docgen.pharmacology.taper import guideline_warnings
 
@@ -58,17 +58,17 @@ def iter_warnings(case: Case, table: EquivalenceTable = EquivalenceTable.ASHTON)
         drug = course.drug
         if equivalent(drug, table) is None and looks_like_benzodiazepine(drug):
             yield Warning_(f"medications[{index}].drug",
-                           f"'{drug}' is not in the {TABLE_NAMES[table]} equivalence table; "
+                           f"'{_excerpt(drug)}' is not in the {TABLE_NAMES[table]} equivalence table; "
                            "it is shown in its own mg, not converted")
         exact = [(step.date.earliest, step.mg_per_day) for step in course.steps if step.date.is_exact]
         if looks_like_benzodiazepine(drug) and len(exact) == len(course.steps):
             for message in guideline_warnings(exact):
-                yield Warning_(f"medications[{index}].doses", f"{drug}: {message}")
+                yield Warning_(f"medications[{index}].doses", f"{_excerpt(drug)}: {message}")
     for exam_index, exam in enumerate(case.fnd_exams):
         for finding_index, finding in enumerate(exam.findings):
             if not is_known(finding.sign):
                 yield Warning_(f"fnd_exams[{exam_index}].findings[{finding_index}].sign",
-                               f"'{finding.sign}' is not in the catalog of FND signs; it is shown as typed "
+                               f"'{_excerpt(finding.sign)}' is not in the catalog of FND signs; it is shown as typed "
                                "(see `docgen signs` for the catalog keys)")
     if case.amendment is not None:
         addressed = case.amendment.to.organization.strip().casefold()
@@ -76,5 +76,6 @@ def iter_warnings(case: Case, table: EquivalenceTable = EquivalenceTable.ASHTON)
             author = case.clinician(item.author)
             if author is not None and author.organization and author.organization.strip().casefold() != addressed:
                 yield Warning_(f"amendment.items[{index}].author",
-                               f"{author.name} is at {author.organization}, not at {case.amendment.to.organization}: "
+                               f"{_excerpt(author.name)} is at {_excerpt(author.organization)}, not at "
+                               f"{_excerpt(case.amendment.to.organization)}: "
                                "an entity may decline to amend what it did not create (45 CFR 164.526(a)(2)(i))")

@@ -19,7 +19,7 @@ from functools import cached_property
 from docgen.dates import display_day
 from docgen.errors import MissingDataError
 from docgen.formatting import format_mg
-from docgen.model import Case, Dose, Medication, Taper
+from docgen.model import Case, Dose, Medication, Taper, _excerpt
 from docgen.pharmacology.taper import LIQUID, STOP, TaperSchedule, TaperStep, guideline_warnings, project_taper
 
 #: The CSV columns, in order (`docgen taper --csv`).
@@ -104,7 +104,7 @@ def planned_tapers(case: Case) -> list[PlannedTaper]:
         field = f"medications[{index}].taper"
         if plan.smallest_step_mg is None:
             raise MissingDataError(
-                f"{field}.smallest_step_mg: {medication.drug}'s taper plan does not say the smallest "
+                f"{field}.smallest_step_mg: {_excerpt(medication.drug)}'s taper plan does not say the smallest "
                 "dose step the formulation can measure; expected a dose in mg, for example 0.125 "
                 "(half of a 0.25 mg tablet), so that each step can be rounded to a dose that can be taken"
             )
@@ -122,7 +122,7 @@ def planned_tapers(case: Case) -> list[PlannedTaper]:
                 stop_below_mg=_optional(plan.stop_below_mg),
             )
         except ValueError as error:  # the model's checks should make this unreachable
-            raise MissingDataError(f"{field}: the plan cannot be projected: {error}") from None
+            raise MissingDataError(f"{field}: the plan cannot be projected: {_excerpt(str(error), 120)}") from None
         planned.append(PlannedTaper(index, medication, current_mg, schedule))
     return planned
 

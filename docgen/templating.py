@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.formatting import format_date, format_dose, format_mg, format_percent
 from docgen.errors import TemplateError
+from docgen.model import _excerpt
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -100,9 +101,10 @@ def render_markup(template: str, context: Mapping[str, Any], user_dir: str | Non
     except jinja2.TemplateNotFound as error:
         raise TemplateError(f"template '{error.name}' was not found in {user_dir or template_dir()}") from None
     except jinja2.TemplateError as error:
-        raise TemplateError(f"{_template_line(template)}: {error.message}") from None
+        raise TemplateError(f"{_template_line(template)}: {_excerpt(error.message or type(error).__name__, 160)}") from None
     except Exception as error:  # a filter or attribute failed inside a template
-        raise TemplateError(f"{_template_line(template)}: {type(error).__name__}: {error}") from None
+        # the exception's own text is not shown: it can quote the case (a value it could not use)
+        raise TemplateError(f"{_template_line(template)}: {type(error).__name__} in an expression or filter") from None
 
 
 def _template_line(template: str) -> str:

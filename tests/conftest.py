@@ -77,3 +77,53 @@ def folded(text: str) -> str:
 @pytest.fixture(scope="session")
 def today() -> date:
     return TODAY
+
+
+# -- no network, ever ------------------------------------------------------------------------------
+
+#: Audit events that reach out to a network: a connection, a datagram, a host name lookup.
+NETWORK_EVENTS = frozenset((
+    "socket.connect", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo", "socket.gethostbyname",
+    "socket.gethostbyaddr", "socket.getnameinfo",
+))
+
+
+class NetworkUsed(AssertionError):
+    """docgen (or a library it calls) tried to use the network during a test."""
+
+
+class NetworkGuard:
+    """Refuses every network use while a test runs (an audit hook sees the socket module's events,
+    whichever library makes them); local Unix sockets, which multiprocessing may use, are allowed."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.used: list[str] = []
+
+    def __call__(self, event: str, arguments: tuple[object, ...]) -> None:
+        if not self.active or event not in NETWORK_EVENTS:
+            return
+        if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
+            import socket
+
+            family = getattr(arguments[0], "family", None)
+            if family == getattr(socket, "AF_UNIX", None):
+                return
+        self.used.append(event)
+        raise NetworkUsed(f"network use during a test: {event}")
+
+
+_GUARD = NetworkGuard()
+sys.addaudithook(_GUARD)  # audit hooks cannot be removed: the guard is switched on per test
+
+
+@pytest.fixture(autouse=True)
+def no_network() -> object:
+    """Every test fails if anything in it tries to use the network."""
+    _GUARD.active, _GUARD.used = True, []
+    try:
+        yield _GUARD
+    finally:
+        _GUARD.active = False
+    if _GUARD.used:
+        pytest.fail(f"the test used the network: {', '.join(_GUARD.used)}")

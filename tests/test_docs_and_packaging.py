@@ -63,5 +63,6 @@ def test_wheel_carries_templates_fonts_and_samples(tmp_path: Path) -> None:
     for template in (ROOT / "templates").glob("*.j2"):
         assert f"docgen/templates/{template.name}" in names
     for expected in ("docgen/fonts/DejaVuSans.ttf", "docgen/fonts/DejaVuSans-Bold.ttf", "docgen/fonts/LICENSE.txt",
+                     "docgen/fonts/DroidSansFallback.ttf", "docgen/fonts/LICENSE-DroidSansFallback.txt",
                      "docgen/samples/bind-labelled-fnd.yaml", "docgen/py.typed"):
         assert expected in names

@@ -35,6 +35,9 @@ _GROUP_WORDS = {"management", "department", "services", "office", "unit", "team"
 
 _PREPARER_ROLES = {"advocate": "advocate", "family": "family member", "clinician": "clinician"}
 
+#: The last request date whose deadlines (receipt, 60 days, a 30-day extension) the calendar holds.
+_LATEST_REQUEST = date(9999, 6, 30)
+
 
 def missing(case: Case) -> str | None:
     return missing_amendment(case, "amendment", "the amendment request")
@@ -48,6 +51,9 @@ def missing_amendment(case: Case, document: str, label: str) -> str | None:
     if amendment.date is not None and not amendment.date.is_exact:
         return (f"{document}: amendment.date is {amendment.date.isoformat()}; the date of a request must be a full "
                 "date (YYYY-MM-DD), since the 60 days of 45 CFR 164.526(b)(2) are counted from it")
+    if amendment.date is not None and amendment.date.earliest > _LATEST_REQUEST:
+        return (f"{document}: amendment.date is {amendment.date.isoformat()}; the deadlines counted from it would "
+                "fall after the year 9999; expected the date the request is sent")
     has_benzodiazepine = any(looks_like_benzodiazepine(medication.drug) for medication in case.medications)
     for index, item in enumerate(amendment.items):
         if item.requested_text is None and not has_benzodiazepine:

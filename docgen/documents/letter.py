@@ -12,7 +12,8 @@ from typing import Any
 
 from docgen.dates import display_day
 from docgen.formatting import format_mg
-from docgen.model import Case, Clinician
+from docgen.errors import MissingDataError
+from docgen.model import Case, Clinician, _excerpt
 from docgen.options import Options
 from docgen.pharmacology.taper import LIQUID, STOP, TaperStep
 from docgen.taper_plan import PlannedTaper, display_name, latest_dose, percent_text, planned_tapers
@@ -30,11 +31,15 @@ def missing(case: Case) -> str | None:
     if letter is None:
         return ("therapist_letter: this case file has no therapist_letter section; the letter needs "
                 "one, with `from` and `to` clinician ids (the prescriber and the therapist)")
-    known = ", ".join(clinician.id for clinician in case.clinicians) or "none are defined"
+    known = ", ".join(_excerpt(clinician.id) for clinician in case.clinicians) or "none are defined"
     for key, value in (("from", letter.from_), ("to", letter.to)):
         if case.clinician(value) is None:
-            return (f"therapist_letter.{key}: '{value}' is not a clinician id; expected one of the "
+            return (f"therapist_letter.{key}: '{_excerpt(value)}' is not a clinician id; expected one of the "
                     f"ids under clinicians ({known})")
+    try:
+        planned_tapers(case)  # a plan the letter cannot project (a packet then leaves the letter out)
+    except MissingDataError as problem:
+        return str(problem)
     return None
 
 

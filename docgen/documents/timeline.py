@@ -153,18 +153,22 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
             "marker": history.marker(cited),
         })
 
-    chart = _chart(case, courses, options, fit, charted)
+    labels = _Shortener(_CHART_LABEL)
+    chart = _chart(case, courses, options, fit, charted, labels)
+    chart_height = _chart_height(fit, chart)
     listed_sources = sources.listed()
     shown_sources = [(number, short(text)) for number, text in listed_sources[: fit.source_rows]]
     prepared = case.prepared_by
+    patient = case.patient
     return {
         "title": TITLE,
         "size": fit.size,
         "page": options.page,
-        "chart_height": _chart_height(fit, chart),
-        "patient": case.patient,
+        "chart_height": chart_height,
+        # on one page even a name of thousands of characters is shortened, visibly
+        "patient": {"name": short(patient.name), "mrn": short(patient.mrn) if patient.mrn else None},
         "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
-        "prepared_by": prepared,
+        "prepared_by": {"name": short(prepared.name), "role": prepared.role} if prepared else None,
         "generated": PartialDate.of(today).display(),
         "table_name": TABLE_NAMES[options.table],
         "table_citation": TABLE_CITATIONS[options.table],
@@ -176,15 +180,15 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
         "more_symptoms": max(0, len(symptoms) - fit.symptom_rows),
         "exams": exam_rows,
         "more_exams": max(0, len(exams) - len(exam_rows)),
-        "tested_absent": history.signs_with_result(findings, "negative"),
-        "present": history.signs_with_result(findings, "positive"),
-        "inconclusive": history.signs_with_result(findings, "inconclusive"),
-        "not_tested": history.signs_with_result(findings, "not_tested"),
+        "tested_absent": [short(sign) for sign in history.signs_with_result(findings, "negative")],
+        "present": [short(sign) for sign in history.signs_with_result(findings, "positive")],
+        "inconclusive": [short(sign) for sign in history.signs_with_result(findings, "inconclusive")],
+        "not_tested": [short(sign) for sign in history.signs_with_result(findings, "not_tested")],
         "events": event_rows,
         "more_events": max(0, len(case.events) - len(charted)),
         "sources": shown_sources,
         "more_sources": max(0, len(listed_sources) - len(shown_sources)),
-        "shortened": short.used,
+        "shortened": short.used or labels.used or _chart_shortens(chart, chart_height, options),
         "figures": {"chart": chart},
     }
 
@@ -209,8 +213,16 @@ def _chart_height(fit: Fit, chart: TimelineChart) -> float:
 
 
 
+def _chart_shortens(chart: TimelineChart, height: float, options: Options) -> bool:
+    """Whether the chart, drawn as the page will draw it, cuts a label short."""
+    from docgen.render.chart import chart_shortens
+    from docgen.render.styles import StyleSheet
+
+    return chart_shortens(chart, StyleSheet(page=options.page).frame_width, height * 72)
+
+
 def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Options, fit: Fit,
-           shown: Sequence[Event]) -> TimelineChart:
+           shown: Sequence[Event], labels: _Shortener) -> TimelineChart:
     today = options.today
     dated: list[PartialDate] = [dose.date for course in courses for dose in course.steps]
     dated += [symptom.onset for symptom in case.symptoms]
@@ -234,11 +246,11 @@ def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Opt
             others.append(OtherSeries(course.drug, points, until, peak))
 
     symptoms = sorted(case.symptoms, key=lambda symptom: symptom.onset.sort_key())
-    bars = [_bar(symptom) for symptom in symptoms]
+    bars = [_bar(symptom, labels) for symptom in symptoms]
     if len(bars) > fit.chart_symptoms:
         bars = _grouped_bars(symptoms)
 
-    markers = tuple(EventMarker(event.date.earliest, event.kind, _short_label(event.title)) for event in shown)
+    markers = tuple(EventMarker(event.date.earliest, event.kind, labels(event.title)) for event in shown)
     return TimelineChart(
         start=start,
         end=end,
@@ -265,13 +277,13 @@ def _labels(course: history.MedicationCourse) -> tuple[tuple[date, str], ...]:
     return tuple(chosen)
 
 
-def _bar(symptom: Symptom) -> SymptomBar:
+def _bar(symptom: Symptom, labels: _Shortener) -> SymptomBar:
     severities = tuple(
         (point.date.earliest, point.severity)
         for point in sorted(symptom.course, key=lambda point: point.date.sort_key())
     )
     return SymptomBar(
-        label=_short_label(symptom.name),
+        label=labels(symptom.name),
         start=symptom.onset.earliest,
         end=symptom.resolved.latest if symptom.resolved else None,
         severities=severities,
@@ -298,6 +310,5 @@ def _grouped_bars(symptoms: Sequence[Symptom]) -> list[SymptomBar]:
     return bars
 
 
-def _short_label(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+#: The longest label the chart is given (it may cut one further to fit its place).
+_CHART_LABEL = 40

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 
 TABLET = "tablet"
 LIQUID = "liquid"
@@ -348,7 +348,10 @@ def _decimal(value: float) -> Decimal:
 
 def _round_to_unit(value: Decimal, unit: Decimal) -> Decimal:
     """The nearest multiple of `unit`; a tie keeps the higher dose."""
-    return (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP) * unit
+    with localcontext() as context:
+        # a dose over a unit can have ~640 digits (1e308 mg in steps of 1e-324 mg); quantize needs them all
+        context.prec = 700
+        return (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP) * unit
 
 
 def _measurable_below(current: Decimal, unit: Decimal) -> Decimal:

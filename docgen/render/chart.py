@@ -13,16 +13,19 @@ import io
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import partial
-from datetime import date, timedelta
+from functools import lru_cache, partial
+from datetime import date
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib.colors import Color
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from docgen.dates import add_days
 from docgen.figures import DoseSeries, EventMarker, OtherSeries, SymptomBar, TimelineChart
+from docgen.render import fonts
+from docgen.render.bidi import visual
 from docgen.render.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -35,6 +38,8 @@ _EVENT_NAMES = {
     "other": "other",
 }
 _ELLIPSIS = "\u2026"
+#: The top of the dose axis for doses no one takes (a typo's 1e308 mg); drawn clamped to it.
+_LARGEST_DOSE = 1e12
 
 
 @dataclass(frozen=True)
@@ -177,7 +182,18 @@ _WHITE = Color(1, 1, 1)
 
 
 def _width(text: str, font: str, size: float) -> float:
-    return float(stringWidth(text, font, size))
+    return fonts.string_width(text, font, size)
+
+
+#: While a chart is drawn: the labels of the case that were cut to fit (see ``chart_shortens``).
+_CUT: ContextVar[list[str] | None] = ContextVar("_CUT", default=None)
+
+
+def _note_cut(original: str, shown: str) -> None:
+    """Record that a label of the case is drawn shorter than it is."""
+    record = _CUT.get()
+    if record is not None and shown != original:
+        record.append(original)
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -218,9 +234,22 @@ def _text_box(x: float, baseline: float, width: float, size: float) -> _Box:
     return _Box(x, baseline - 0.24 * size, x + width, baseline + 0.76 * size)
 
 
-def _string(x: float, y: float, text: str, font: str, size: float, **options: object) -> String:
+def _string(x: float, y: float, text: str, font: str, size: float, **options: object) -> String | Group:
+    """One line of text in drawing order (right-to-left runs reversed), each run in a font that
+    has its glyphs: a String, or a Group of them where the text needs more than one font."""
     options.setdefault("fillColor", _BLACK)
-    return String(x, y, text, fontName=font, fontSize=size, **options)
+    shown = visual(fonts.printable(text))
+    parts = fonts.runs(shown, font)
+    if len(parts) <= 1:
+        return String(x, y, shown, fontName=font, fontSize=size, **options)
+    anchor = str(options.pop("textAnchor", "start"))
+    widths = [_width(part, name, size) for part, name in parts]
+    x -= {"start": 0.0, "middle": sum(widths) / 2, "end": sum(widths)}.get(anchor, 0.0)
+    group = Group()
+    for (part, name), width in zip(parts, widths, strict=True):
+        group.add(String(x, y, part, fontName=name, fontSize=size, **options))
+        x += width
+    return group
 
 
 def _format_number(value: float) -> str:
@@ -239,7 +268,10 @@ def _format_month(day: date) -> str:
 
 
 def _add_months(day: date, months: int) -> date:
+    """The first of the month ``months`` after ``day`` (the last day there is, past year 9999)."""
     index = day.year * 12 + day.month - 1 + months
+    if index // 12 > date.max.year:
+        return date.max
     return date(index // 12, index % 12 + 1, 1)
 
 
@@ -250,7 +282,7 @@ def _time_units(scale: _TimeScale, style: ChartStyle) -> tuple[list[tuple[date, 
     if span >= 730:
         label_width = _width("0000", REGULAR, style.axis_size) + 8
         step = _first_step(plot * 365.25 / span, label_width, (1, 2, 5, 10, 20, 50, 100))
-        years = range(scale.start.year, scale.end.year + 2)
+        years = range(scale.start.year, min(scale.end.year + 2, date.max.year + 1))
         ticks = [(date(year, 1, 1), year % step == 0) for year in years]
         return ticks, step, "year"
     if span >= 90:
@@ -262,7 +294,7 @@ def _time_units(scale: _TimeScale, style: ChartStyle) -> tuple[list[tuple[date, 
         return ticks, step, "month"
     label_width = _width("30 May 0000", REGULAR, style.axis_size) + 8
     step = _first_step(plot / span, label_width, (1, 2, 7, 14, 28))
-    ticks = [(scale.start + timedelta(days=n), n % step == 0) for n in range(span + 2)]
+    ticks = [(add_days(scale.start, n), n % step == 0) for n in range(span + 2)]
     return ticks, step, "day"
 
 
@@ -387,6 +419,7 @@ def _draw_dose_lane(
 ) -> None:
     series = [item for item in chart.doses if item.points]
     maximum = max((value for item in series for _, value in item.points), default=0.0)
+    maximum = min(maximum, _LARGEST_DOSE)  # beyond it the axis arithmetic overflows; the line is clamped
     size = style.label_size
     if not series or maximum <= 0:
         _draw_axis_title(group, chart.dose_axis_label, lane, 0, style)
@@ -457,6 +490,7 @@ def _place_series_label(
     sample = 16.0
     text = _fit(item.label, BOLD, size, area.x1 - area.x0 - sample - 4)
     width = sample + 3 + _width(text, BOLD, size)
+    _note_cut(item.label, text)
     for x, baseline in _iter_series_spots(steps, width, size, area):
         box = _text_box(x - 1, baseline, width + 2, size)
         box = _Box(box.x0, box.y0 - 1, box.x1, box.y1 + 1)
@@ -536,12 +570,14 @@ def _draw_other_rows(
         center = top - row / 2
         if row >= 2 * size * 1.1 + 1.5:
             name = _fit(item.label, REGULAR, size, gutter)
+            _note_cut(item.label, name)
             group.add(_string(2, center + 0.15 * size, name, REGULAR, size))
             muted = _gray(style.muted_gray)
             scale_line = _fit(scale_text, ITALIC, size, gutter)
             group.add(_string(2, center - 0.95 * size, scale_line, ITALIC, size, fillColor=muted))
         else:
             text = _fit(f"{item.label} ({scale_text})", REGULAR, size, gutter)
+            _note_cut(f"{item.label} ({scale_text})", text)
             group.add(_string(2, center - 0.3 * size, text, REGULAR, size))
         steps = _steps(item.points, item.until, scale, base, height, maximum)
         if steps is None:
@@ -604,6 +640,7 @@ def _draw_symptom_rows(
                 group.add(_string(lane.x0 - 2, center - 0.3 * size, "~", REGULAR, size, textAnchor="end"))
                 label_width -= tilde + 1
         name = _fit(symptom.label, REGULAR, size, label_width)
+        _note_cut(symptom.label, name)
         group.add(_string(2, center - 0.3 * size, name, REGULAR, size))
         _draw_bar_fill(group, symptom, scale, x0, x1, y0, y1, style)
         outline = {"strokeColor": _BLACK, "strokeWidth": 0.5}
@@ -705,6 +742,7 @@ def _draw_event_row(
         left = flag.box.x0 + 1.3 if flag.box.x0 >= flag.x - 0.5 else flag.box.x1 - 1.3 - text_width
         group.add(_string(left, flag.baseline, flag.tag, BOLD, size))
         if flag.text:
+            _note_cut(flag.label, flag.text)
             text_left = left + _width(flag.tag, BOLD, size) + 2.5
             group.add(_string(text_left, flag.baseline, flag.text, REGULAR, size))
 
@@ -974,6 +1012,27 @@ def draw_timeline_chart(
     chart: TimelineChart, width: float, height: float, style: ChartStyle = ChartStyle()
 ) -> Drawing:
     """Draw ``chart`` as a vector drawing ``width`` x ``height`` points, in black and grays."""
+    return _drawn(chart, width, height, style)[0]
+
+
+def chart_shortens(chart: TimelineChart, width: float, height: float, style: ChartStyle = ChartStyle()) -> bool:
+    """Whether drawing ``chart`` at this size cuts any of its labels short (with a "…"), so
+    that the page can say so. The drawing is kept for the renderer, so this costs nothing more."""
+    return _drawn(chart, width, height, style)[1]
+
+
+@lru_cache(maxsize=4)
+def _drawn(chart: TimelineChart, width: float, height: float, style: ChartStyle) -> tuple[Drawing, bool]:
+    cut: list[str] = []
+    token = _CUT.set(cut)
+    try:
+        drawing = _draw(chart, width, height, style)
+    finally:
+        _CUT.reset(token)
+    return drawing, bool(cut)
+
+
+def _draw(chart: TimelineChart, width: float, height: float, style: ChartStyle) -> Drawing:
     register_fonts()
     size = style.label_size
     key = _key_lines(_key_groups(chart), width - style.gutter - style.right_pad, style)

@@ -7,6 +7,7 @@ carries the same timestamp, so the same document gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -54,16 +55,35 @@ def render_docx(document: blocks.Document, created: datetime | None = None) -> b
     return _normalise_zip(buffer.getvalue())
 
 
+#: The extended properties: docgen as the application, nothing else (python-docx's template
+#: names "Microsoft Macintosh Word" and a Normal.dotm template, neither of which is true).
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>docgen</Application><DocSecurity>0</DocSecurity></Properties>"
+).encode("utf-8")
+#: The template's preview picture of a blank page: not this document, so left out.
+_THUMBNAIL = "docProps/thumbnail.jpeg"
+_THUMBNAIL_RELATIONSHIP = re.compile(rb'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"/>')
+
+
 def _normalise_zip(data: bytes) -> bytes:
-    """The same entries in the same order with one fixed timestamp."""
+    """The same entries in the same order with one fixed timestamp, and only docgen's metadata."""
     source = zipfile.ZipFile(io.BytesIO(data))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            if info.filename == _THUMBNAIL:
+                continue
+            content = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                content = _APP_XML
+            elif info.filename == "_rels/.rels":
+                content = _THUMBNAIL_RELATIONSHIP.sub(b"", content)
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return output.getvalue()
 
 
@@ -81,8 +101,10 @@ def _set_font(element_font: Any, size: float | None = None, bold: bool | None = 
     if r_fonts is not None:
         for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             r_fonts.attrib.pop(qn(attribute), None)
-        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
             r_fonts.set(qn(attribute), fonts.DOCX_FAMILY)
+        # CJK ideographs, kana and Hangul: Word and LibreOffice set them in the East Asian font
+        r_fonts.set(qn("w:eastAsia"), fonts.DOCX_EAST_ASIAN_FAMILY)
 
 
 def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, created: datetime) -> None:
@@ -114,7 +136,7 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
         title.element.pPr.remove(title_borders)
 
     properties = docx.core_properties
-    properties.title = document.title
+    properties.title = _core_title(document.title)
     properties.author = ""
     properties.last_modified_by = ""
     properties.comments = ""
@@ -142,6 +164,14 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     _field(footer, "PAGE", sheet)
     _furniture_run(footer, " of ", sheet)
     _field(footer, "NUMPAGES", sheet)
+
+
+def _core_title(title: str) -> str:
+    """The title property, cut with a "…" at the 255 characters a DOCX core property may hold."""
+    return title if len(title) <= _CORE_LIMIT else title[: _CORE_LIMIT - 1].rstrip() + "\u2026"
+
+
+_CORE_LIMIT = 255
 
 
 def _furniture_run(paragraph: DocxParagraph, text: str, sheet: StyleSheet) -> None:

@@ -32,6 +32,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from docgen import blocks
 from docgen.render import fonts
+from docgen.render.bidi import has_right_to_left, visual, visual_order
 from docgen.render.styles import StyleSheet
 
 _PAGES = re.compile(rb"/Type /Pages\s*/Count (\d+)|/Count (\d+)\s*/Kids")
@@ -148,39 +149,135 @@ def _draw_furniture(canvas: Canvas, furniture: blocks.Furniture, sheet: StyleShe
     top = height - sheet.top_margin + 0.28 * 72
     canvas.saveState()
     canvas.setFillGray(sheet.muted_gray)
-    canvas.setFont(fonts.REGULAR, size)
-    if furniture.header_left:
-        canvas.drawString(left, top, furniture.header_left)
-    if furniture.header_right:
-        canvas.drawRightString(right, top, furniture.header_right)
+    page = f"Page {number} of {total}"
+    header_right = fit_text(furniture.header_right, fonts.REGULAR, size, (right - left) / 2)
+    room = right - left - fonts.string_width(header_right, fonts.REGULAR, size) - 12
+    _draw_text(canvas, left, top, fit_text(furniture.header_left, fonts.REGULAR, size, room), size)
+    _draw_text(canvas, right, top, header_right, size, anchor="end")
     canvas.setStrokeGray(sheet.rule_gray)
     canvas.setLineWidth(sheet.rule_width)
     canvas.line(left, top - 4, right, top - 4)
     bottom = sheet.bottom_margin - 0.38 * 72
     canvas.line(left, bottom + size + 3, right, bottom + size + 3)
-    if furniture.footer_left:
-        canvas.drawString(left, bottom, furniture.footer_left)
-    canvas.drawRightString(right, bottom, f"Page {number} of {total}")
+    room = right - left - fonts.string_width(page, fonts.REGULAR, size) - 12
+    _draw_text(canvas, left, bottom, fit_text(furniture.footer_left, fonts.REGULAR, size, room), size)
+    _draw_text(canvas, right, bottom, page, size, anchor="end")
     canvas.restoreState()
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """``text``, cut with a visible "…" if needed so that it is at most ``width`` wide."""
+    if fonts.string_width(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fonts.string_width(text[:middle].rstrip() + "\u2026", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "\u2026" if low else ""
+
+
+def _draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, font: str = fonts.REGULAR,
+               anchor: str = "start") -> None:
+    """One line of text in drawing order, each run in a font that has its glyphs."""
+    if not text:
+        return
+    shown = fonts.runs(visual(fonts.printable(text)), font)
+    width = sum(fonts.string_width(part, name, size) for part, name in shown)
+    x -= {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+    for part, name in shown:
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, part)
+        x += fonts.string_width(part, name, size)
 
 
 # -- blocks --------------------------------------------------------------------------------------
 
 
-def _markup(spans: blocks.Inline) -> str:
-    """Inline spans as reportlab paragraph markup, every character of user text escaped."""
+def _markup(spans: blocks.Inline, bold: bool = False) -> str:
+    """Inline spans as reportlab paragraph markup, every character of user text escaped.
+
+    ``bold`` says whether the paragraph style is bold. Characters the span's face lacks are
+    set in a font that has them (``fonts.runs``), named explicitly so that it holds inside
+    bold or italic text.
+    """
     parts: list[str] = []
     for span in spans:
         if span.text == blocks.LINE_BREAK:
             parts.append("<br/>")
             continue
-        text = escape(span.text)
-        if span.bold:
-            text = f"<b>{text}</b>"
-        if span.italic:
-            text = f"<i>{text}</i>"
-        parts.append(text)
+        face = fonts.face(bold or span.bold, span.italic)
+        for text, font in fonts.runs(fonts.printable(span.text), face):
+            if font != face:
+                parts.append(f'<font face="{font}">{escape(text)}</font>')
+                continue
+            text = escape(text)
+            if span.bold:
+                text = f"<b>{text}</b>"
+            if span.italic:
+                text = f"<i>{text}</i>"
+            parts.append(text)
     return "".join(parts)
+
+
+class _Paragraph(Paragraph):  # type: ignore[misc]
+    """A paragraph whose lines are drawn in visual order where they hold right-to-left text.
+
+    Lines are broken in logical order (as typed); only drawing reorders them, so splitting a
+    paragraph across pages never sees reordered text.
+    """
+
+    blPara: Any  # noqa: N815 (reportlab's name)
+
+    def drawPara(self, debug: int = 0) -> None:  # noqa: N802 (reportlab's name)
+        logical = self.blPara
+        if not _any_right_to_left(logical):
+            super().drawPara(debug)
+            return
+        self.blPara = _visual_lines(logical)
+        try:
+            super().drawPara(debug)
+        finally:
+            self.blPara = logical
+
+
+def _any_right_to_left(lines: Any) -> bool:
+    if lines.kind == 0:
+        return any(has_right_to_left(word) for _extra, words in lines.lines for word in words)
+    return any(has_right_to_left(getattr(frag, "text", "")) for line in lines.lines for frag in line.words)
+
+
+def _visual_lines(lines: Any) -> Any:
+    """A copy of reportlab's broken lines with each line's text in drawing order."""
+    from reportlab.platypus.paragraph import ParaLines
+
+    if lines.kind == 0:
+        reordered = [(extra, visual(" ".join(words)).split(" ")) for extra, words in lines.lines]
+        return ParaLines(kind=0, lines=reordered, **{key: value for key, value in lines.__dict__.items()
+                                                     if key not in ("kind", "lines")})
+    new_lines = []
+    for line in lines.lines:
+        frags = line.words
+        if not all(isinstance(getattr(frag, "text", None), str) and not getattr(frag, "cbDefn", None)
+                   for frag in frags):
+            new_lines.append(line)
+            continue
+        owners = [index for index, frag in enumerate(frags) for _ in frag.text]
+        text = "".join(frag.text for frag in frags)
+        words: list[tuple[int, list[str]]] = []
+        for position in visual_order(text):
+            owner = owners[position]
+            if words and words[-1][0] == owner:
+                words[-1][1].append(text[position])
+            else:
+                words.append((owner, [text[position]]))
+        copy = ParaLines(**line.__dict__)
+        copy.words = [frags[owner].clone(text="".join(characters)) for owner, characters in words]
+        new_lines.append(copy)
+    return ParaLines(kind=1, lines=new_lines, **{key: value for key, value in lines.__dict__.items()
+                                                 if key not in ("kind", "lines")})
 
 
 def _style(sheet: StyleSheet, role: str, **overrides: Any) -> ParagraphStyle:
@@ -200,7 +297,8 @@ def _style(sheet: StyleSheet, role: str, **overrides: Any) -> ParagraphStyle:
 
 
 def _paragraph(spans: blocks.Inline, sheet: StyleSheet, role: str, **overrides: Any) -> Paragraph:
-    return Paragraph(_markup(spans), _style(sheet, role, **overrides))
+    style = _style(sheet, role, **overrides)
+    return _Paragraph(_markup(spans, style.fontName in (fonts.BOLD, fonts.BOLD_ITALIC)), style)
 
 
 def _flowables(block: blocks.Block, sheet: StyleSheet) -> list[Flowable]:
@@ -221,7 +319,8 @@ def _paragraph_block(block: Any, sheet: StyleSheet) -> list[Flowable]:
 
 def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
     inner = _paragraph(block.spans, sheet, "body", spaceAfter=0)
-    table = Table([[inner]], colWidths=[sheet.frame_width - 24])
+    # splitInRow: a quote longer than a page continues on the next one (never cut, never an error)
+    table = Table([[inner]], colWidths=[sheet.frame_width - 24], splitInRow=1)
     table.setStyle(TableStyle([
         ("LINEBEFORE", (0, 0), (0, 0), sheet.quote_rule_width, colors.Color(0.35, 0.35, 0.35)),
         ("LEFTPADDING", (0, 0), (0, 0), 9),
@@ -234,7 +333,7 @@ def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
 
 def _list(block: Any, sheet: StyleSheet) -> list[Flowable]:
     style = _style(sheet, block.style, spaceAfter=sheet.body * 0.25)
-    items = [ListItem(Paragraph(_markup(item), style)) for item in block.items]
+    items = [ListItem(_Paragraph(_markup(item), style)) for item in block.items]
     flowable = ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
@@ -255,12 +354,13 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
     head = _style(sheet, size_role, spaceBefore=0, spaceAfter=0, fontName=fonts.BOLD)
     rows: list[list[Paragraph]] = []
     if block.header:
-        rows.append([Paragraph(_markup(cell), head) for cell in block.header])
-    rows.extend([Paragraph(_markup(cell), body) for cell in row] for row in block.rows)
+        rows.append([_Paragraph(_markup(cell, True), head) for cell in block.header])
+    rows.extend([_Paragraph(_markup(cell), body) for cell in row] for row in block.rows)
     if not rows:
         return []
     width = sheet.frame_width
-    table = Table(rows, colWidths=[fraction * width for fraction in block.widths], repeatRows=1 if block.header else 0)
+    table = Table(rows, colWidths=[fraction * width for fraction in block.widths], repeatRows=1 if block.header else 0,
+                  splitInRow=1)
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3 if not plain else 0),

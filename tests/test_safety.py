@@ -1,0 +1,516 @@
+"""What docgen writes, under attack and accident: lost files, leaked health data, hostile templates,
+oversized input. (The property-based fuzzing of inputs is in test_fuzz.py.)"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import getpass
+import hashlib
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, NetworkUsed, docx_text, folded, pdf_pages
+
+from docgen import output
+from docgen.errors import OutputError
+from docgen.loading import validate_case
+from docgen.options import Options
+from docgen.pipeline import available_documents, generate
+
+FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"
+TAPER = ROOT / "samples" / "taper-with-therapist.yaml"
+SECRET = "SECRET-F44.4-functional-neurological-disorder"
+OPTIONS = Options(today=date(2026, 11, 22))
+
+
+def run_main(*arguments: str) -> tuple[int, str, str]:
+    """docgen's real entry point, in this process."""
+    from docgen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv, sys.argv = sys.argv, ["docgen", *arguments]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        sys.argv = argv
+    return code, out.getvalue(), err.getvalue()
+
+
+def python(code: str, *arguments: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+           timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=cwd or ROOT, check=False)
+
+
+def small_case(**sections: object) -> dict[str, object]:
+    case: dict[str, object] = {"version": 1, "patient": {"name": "Zoë Łukasiewicz-Núñez", "date_of_birth": "1971-08-14"},
+                               "medications": [{"drug": "clonazepam", "doses": [{"date": "2019-06", "mg_per_day": 4},
+                                                                                {"date": "2023-01-10", "mg_per_day": 3}]}]}
+    case.update(sections)
+    return case
+
+
+# -- no network --------------------------------------------------------------------------------
+
+
+def test_the_guard_fails_any_network_use(no_network: object) -> None:
+    with socket.socket() as connection, pytest.raises(NetworkUsed):
+        connection.connect(("127.0.0.1", 9))
+    with pytest.raises(NetworkUsed):
+        socket.getaddrinfo("example.org", 443)
+    assert no_network.used == ["socket.connect", "socket.getaddrinfo"]  # type: ignore[attr-defined]
+    no_network.used.clear()  # type: ignore[attr-defined]  # (expected here: do not fail this test)
+
+
+#: Runs docgen's entry point with every network use ending the process with exit code 99.
+OFFLINE = """
+import os, socket, sys
+def refuse(event, arguments):
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+                 "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo"):
+        if event.startswith("socket.s") or event == "socket.connect":
+            if getattr(arguments[0], "family", None) == socket.AF_UNIX:
+                return
+        sys.stderr.write("NETWORK USE: " + event + "\\n"); sys.stderr.flush(); os._exit(99)
+sys.addaudithook(refuse)
+if sys.argv[1] == "--try-network":
+    socket.socket().connect(("127.0.0.1", 9))
+sys.argv = ["docgen", *sys.argv[1:]]
+from docgen.cli import main
+main()
+"""
+
+
+def test_the_offline_harness_stops_a_connection() -> None:
+    completed = python(OFFLINE, "--try-network")
+    assert completed.returncode == 99 and "NETWORK USE: socket.connect" in completed.stderr
+
+
+@pytest.mark.parametrize("command", ["packet", "batch"])
+def test_packet_and_batch_run_with_the_network_disabled(command: str, tmp_path: Path) -> None:
+    if command == "packet":
+        arguments = ["packet", str(FULL), "--out", str(tmp_path / "out"), "--date", "2026-11-22"]
+    else:
+        cases = tmp_path / "cases"
+        cases.mkdir()
+        for sample in (FULL, TAPER):
+            (cases / sample.name).write_bytes(sample.read_bytes())
+        arguments = ["batch", str(cases), "--out", str(tmp_path / "out"), "--jobs", "2", "--date", "2026-11-22"]
+    completed = python(OFFLINE, *arguments, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "NETWORK" not in completed.stderr
+    assert list((tmp_path / "out").rglob("timeline.pdf"))
+
+
+# -- nothing lost: whole files or none ------------------------------------------------------------
+
+#: Writes a 40 MB file through docgen.output.write_file, slowly, saying "started" once the first
+#: megabyte is in its temporary file; the test kills it then.
+SLOW_WRITER = """
+import sys, time
+from pathlib import Path
+from docgen import output
+def slowly(stream, data):
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        stream.write(data[start:start + step])
+        stream.flush()
+        if start == 0:
+            print("started", flush=True)
+        time.sleep(0.05)
+output._write_data = slowly
+output.write_file(b"N" * (40 << 20), Path(sys.argv[1]), force=sys.argv[2] == "force")
+print("finished", flush=True)
+"""
+
+
+def _start_slow_writer(target: Path, force: bool) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(target), "force" if force else "new"],
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "started"
+    return process
+
+
+def _finish(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    rest = process.stdout.read()
+    process.stdout.close()
+    process.wait(timeout=60)
+    return rest
+
+
+def _parts(folder: Path) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name.endswith(".part"))
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "replacing with --force"])
+def test_a_killed_writer_leaves_the_old_file_or_none(existing: bool, tmp_path: Path) -> None:
+    target = tmp_path / "timeline.pdf"
+    if existing:
+        target.write_bytes(b"the old file")
+    process = _start_slow_writer(target, force=existing)
+    os.kill(process.pid, signal.SIGKILL)
+    assert _finish(process) == ""
+    assert process.returncode == -signal.SIGKILL
+    if existing:
+        assert target.read_bytes() == b"the old file"
+    else:
+        assert not target.exists()
+    assert len(_parts(tmp_path)) == 1  # nothing runs after SIGKILL: its temporary file stays ...
+    output.write_file(b"new", target, force=True)
+    assert target.read_bytes() == b"new"
+    assert _parts(tmp_path) == []  # ... until the next successful write of the same target removes it
+
+
+def test_a_live_writers_temporary_file_is_not_removed(tmp_path: Path) -> None:
+    target = tmp_path / "letter.pdf"
+    process = _start_slow_writer(target, force=True)
+    try:
+        live = _parts(tmp_path)
+        assert len(live) == 1
+        output.write_file(b"mine", tmp_path / "letter.pdf", force=True)
+        assert _parts(tmp_path) == live  # locked by the live writer: kept
+    finally:
+        assert _finish(process).strip() == "finished"
+    assert target.stat().st_size == 40 << 20 and _parts(tmp_path) == []
+
+
+def test_a_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(stream: object, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "_write_data", full)
+    with pytest.raises(OutputError, match=r"timeline\.pdf: cannot be written \(No space left on device\)"):
+        output.write_file(b"data", tmp_path / "timeline.pdf")
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_unwritable_destination_is_one_clear_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    code, out, err = run_main("timeline", str(FULL), "-o", str(blocker / "sub" / "timeline.pdf"))
+    assert code == 1
+    assert err.strip() == f"{blocker / 'sub'}: cannot write here (Not a directory)"
+    code, out, err = run_main("packet", str(FULL), "--out", str(blocker))
+    assert code == 1 and "Traceback" not in err and err.count("\n") == 1
+    if Path("/proc/self").is_dir():  # a file system that refuses every write, even root's
+        code, out, err = run_main("timeline", str(FULL), "-o", "/proc/docgen-test/timeline.pdf")
+        assert code == 1 and re.fullmatch(r"/proc/docgen-test: cannot write here \([^)]+\)\n", err), err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="permissions do not bind root")
+def test_a_read_only_folder_is_one_clear_message(tmp_path: Path) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o500)
+    code, _out, err = run_main("timeline", str(FULL), "-o", str(folder / "timeline.pdf"))
+    assert code == 1 and err.strip() == f"{folder}: cannot write here (Permission denied)"
+
+
+def test_a_failure_in_a_packet_writes_none_of_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docgen.pipeline as pipeline
+
+    real = pipeline.generate
+
+    def failing(case: object, name: str, output_format: str, options: Options) -> bytes:
+        if name == "letter":
+            raise RuntimeError(SECRET)
+        return real(case, name, output_format, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "generate", failing)
+    code, out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "packet"), "--date", "2026-11-22")
+    assert code == 1
+    assert err == "internal error (RuntimeError); no output was written; please report it\n"
+    assert SECRET not in out + err
+    assert not (tmp_path / "packet").exists() or os.listdir(tmp_path / "packet") == []
+
+
+# -- file modes ------------------------------------------------------------------------------------
+
+
+def test_outputs_are_private_unless_shared(tmp_path: Path) -> None:
+    code, _out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "private"), "--date", "2026-11-22")
+    assert code == 0, err
+    assert {path.stat().st_mode & 0o777 for path in (tmp_path / "private").iterdir()} == {0o600}
+    code, _out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "shared"), "--date", "2026-11-22", "--shared")
+    assert code == 0, err
+    assert {path.stat().st_mode & 0o777 for path in (tmp_path / "shared").iterdir()} == {0o644}
+    code, _out, err = run_main("timeline", str(FULL), "-o", str(tmp_path / "t.pdf"), "--shared")
+    assert code == 0 and (tmp_path / "t.pdf").stat().st_mode & 0o777 == 0o644
+
+
+# -- private: no case text in messages, no personal data in metadata --------------------------------
+
+
+def test_an_internal_error_shows_no_case_text_and_no_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docgen.render.pdf as pdf
+
+    def broken(*arguments: object, **keywords: object) -> bytes:
+        raise KeyError(f"{SECRET} in the patient's record")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    code, out, err = run_main("amendment", str(FULL), "-o", str(tmp_path / "a.pdf"), "--date", "2026-11-22")
+    assert (code, out) == (1, "")
+    assert err == "internal error (KeyError); no output was written; please report it\n"
+    assert os.listdir(tmp_path) == []
+
+
+def test_python_warnings_are_named_but_never_print_case_text(tmp_path: Path) -> None:
+    code = f"""
+import sys, warnings
+import docgen.pipeline as pipeline
+real = pipeline.generate
+def noisy(case, *arguments):
+    warnings.warn("{SECRET}: " + case.patient.name)
+    return real(case, *arguments)
+pipeline.generate = noisy
+sys.argv = ["docgen", "timeline", sys.argv[1], "-o", sys.argv[2]]
+from docgen.cli import main
+main()
+"""
+    completed = python(code, str(FULL), str(tmp_path / "t.pdf"))
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == "docgen: a UserWarning was raised and not shown (its text may quote the case)\n"
+    assert SECRET not in completed.stdout + completed.stderr
+
+
+def test_error_messages_quote_at_most_a_short_excerpt(tmp_path: Path) -> None:
+    long_key = "k" * 5000
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(small_case(symptoms=[{"name": "tremor", "onset": "2023-01",
+                                                         "category": SECRET * 50, long_key: 1}])), encoding="utf-8")
+    code, _out, err = run_main("validate", str(case))
+    assert code == 1
+    for line in err.splitlines():
+        assert len(line) < len(str(case)) + 300, line[:300]
+    assert SECRET * 2 not in err
+
+
+def _all_text_of_docx(data: bytes) -> str:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
+def _all_text_of_pdf(data: bytes) -> str:
+    """The PDF's bytes with every compressed stream inflated, as text."""
+    parts = [data.decode("latin-1")]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
+        with contextlib.suppress(zlib.error):
+            parts.append(zlib.decompress(match.group(1)).decode("latin-1"))
+    return "\n".join(parts)
+
+
+def test_metadata_holds_the_title_and_nothing_personal(tmp_path: Path) -> None:
+    home = tmp_path / "home-of-SENTINELUSER"
+    work = tmp_path / "cwd-SENTINELPATH"
+    home.mkdir()
+    work.mkdir()
+    case = work / "case-SENTINELFILE.yaml"
+    case.write_bytes(FULL.read_bytes())
+    env = dict(os.environ, USER="SENTINELUSER", LOGNAME="SENTINELUSER", USERNAME="SENTINELUSER", HOME=str(home),
+               TZ="Pacific/Chatham")
+    completed = subprocess.run([sys.executable, "-m", "docgen.cli", "packet", case.name, "--out", "out", "--date", "2026-11-22"],
+                               cwd=work, env=env, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    forbidden = ["SENTINEL", str(tmp_path), "Macintosh", "Normal.dotm"]
+    forbidden += [name for name in (getpass.getuser(), socket.gethostname()) if len(name) >= 4]  # "vm" is in "vml"
+    import pypdfium2
+
+    for path in sorted((work / "out").iterdir()):
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            text = _all_text_of_pdf(data)
+            document = pypdfium2.PdfDocument(data)
+            info = document.get_metadata_dict(skip_empty=True)
+            document.close()
+            assert set(info) == {"Title", "Creator", "Producer", "CreationDate", "ModDate"}, info
+            assert (info["Creator"], info["Producer"]) == ("docgen", "docgen (reportlab)")
+            assert info["CreationDate"] == info["ModDate"] == "D:20000101000000+00'00'"
+            assert info["Title"].endswith(": Theresa M. Kowalczyk")
+            assert "/Metadata" not in text  # no XMP packet
+        elif path.suffix == ".docx":
+            text = _all_text_of_docx(data)
+            import docx
+
+            properties = docx.Document(io.BytesIO(data)).core_properties
+            assert properties.title.endswith(": Theresa M. Kowalczyk")
+            assert (properties.author, properties.last_modified_by, properties.comments) == ("", "", "")
+            assert properties.created == properties.modified == properties.last_printed
+            assert "<Application>docgen</Application>" in text
+        else:
+            text = data.decode("utf-8")
+        for word in forbidden:
+            assert word not in text, f"{path.name} holds {word!r}"
+
+
+# -- deterministic: the same case and date give the same bytes --------------------------------------
+
+
+def test_the_same_case_and_date_give_identical_files_in_any_environment(tmp_path: Path) -> None:
+    sums = []
+    for number, (zone, seed, user) in enumerate([("UTC", "1", "alice"), ("Asia/Kolkata", "4242", "bob")]):
+        folder = tmp_path / f"run{number}"
+        folder.mkdir()
+        env = dict(os.environ, TZ=zone, PYTHONHASHSEED=seed, USER=user, LANG="C")
+        completed = subprocess.run([sys.executable, "-m", "docgen.cli", "packet", str(FULL), "--out", "out", "--date", "2026-11-22"],
+                                   cwd=folder, env=env, capture_output=True, text=True, check=False)
+        assert completed.returncode == 0, completed.stderr
+        sums.append((folder / "out" / "SHA256SUMS").read_text(encoding="utf-8"))
+        for line in sums[-1].splitlines():
+            digest, name = line.split("  ")
+            assert hashlib.sha256((folder / "out" / name).read_bytes()).hexdigest() == digest
+    assert sums[0] == sums[1]
+    assert len(sums[0].splitlines()) >= 6
+
+
+def test_sha256sum_checks_a_packet(tmp_path: Path) -> None:
+    code, _out, _err = run_main("packet", str(FULL), "--out", str(tmp_path), "--date", "2026-11-22")
+    assert code == 0
+    completed = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0 and completed.stdout.count(": OK") >= 6
+
+
+# -- user templates are untrusted -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<p>{{ ''.__class__.__mro__[1].__subclasses__() }}</p>", "timeline.xml.j2, line 2: access to attribute '__class__' of 'str' object is unsafe"),
+    ("<p>{{ patient.__init__.__globals__ }}</p>", "timeline.xml.j2, line 2: access to attribute '__init__'"),
+    ("<p>{{ range(10 ** 9) | list }}</p>", "timeline.xml.j2, line 2: OverflowError in an expression or filter"),
+    ("<p>{{ patient.name | dose }}</p>", "timeline.xml.j2, line 2: TypeError in an expression or filter"),
+    ("{% include '../../../../../../../../etc/passwd' %}", "template '../../../../../../../../etc/passwd' was not found"),
+    ("<p>{{ patient.name </p>", "timeline.xml.j2, line 2: "),
+])
+def test_user_templates_run_sandboxed_and_errors_name_file_and_line(body: str, expected: str, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "timeline.xml.j2").write_text(f'<document title="x">\n{body}\n</document>\n', encoding="utf-8")
+    code, out, err = run_main("timeline", str(FULL), "-o", str(tmp_path / "t.pdf"), "--templates", str(templates))
+    assert code == 1, out
+    assert expected in err, err
+    assert "Traceback" not in err and "Kowalczyk" not in err and "root:" not in err
+    assert not (tmp_path / "t.pdf").exists()
+
+
+@pytest.mark.parametrize("document", ['<document size="huge"><p>x</p></document>', '<document size="1"><p>x</p></document>',
+                                      '<document><table widths="0,0"><tr><td>a</td><td>b</td></tr></table></document>',
+                                      '<document><spacer height="1e9"/></document>', "<document><p>x</document>"])
+def test_a_user_templates_bad_output_is_a_template_error(document: str, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "timeline.xml.j2").write_text(document, encoding="utf-8")
+    code, _out, err = run_main("timeline", str(FULL), "-o", str(tmp_path / "t.pdf"), "--templates", str(templates))
+    assert code == 1 and err.startswith("timeline.xml.j2") and "internal error" not in err, err
+
+
+# -- text fidelity, by example -----------------------------------------------------------------------
+
+
+def test_quoted_record_text_is_never_interpreted_or_cut() -> None:
+    current = ("Assessment: <b>functional</b> &amp; {{ patient.name }} **F44.4** _not italic_ <br/> "
+               "≥ 2 µg · Zoë Łukasiewicz-Núñez · 李小龍 · 😀 — ") + "the whole record text, word by word. " * 1500
+    case = validate_case(small_case(amendment={"to": {"organization": "Riverside Neurology"},
+                                               "items": [{"record": "Consultation note", "current_text": current}]}))
+    pdf = generate(case, "amendment", "pdf", OPTIONS)
+    docx_bytes = generate(case, "amendment", "docx", OPTIONS)
+    assert len(pdf_pages(pdf)) > 10
+    compact = re.sub(r"\s+", "", folded(" ".join(pdf_pages(pdf))))
+    assert re.sub(r"\s+", "", folded(current)) in re.sub(r"Page\d+of\d+|Generated22Nov2026withdocgen|Zoë.*?164\.526", "", compact) \
+        or re.sub(r"\s+", "", folded(current))[:400] in compact
+    assert folded(current) in folded(docx_text(docx_bytes))
+    import docx
+
+    for paragraph in docx.Document(io.BytesIO(docx_bytes)).paragraphs:
+        if "functional" in paragraph.text and "<b>" in paragraph.text:
+            assert not any(run.bold for run in paragraph.runs)
+
+
+def test_control_characters_are_dropped_and_the_rest_kept() -> None:
+    name = "Jo\x07rdan\x1b Rivera\x00\x7f"
+    case = validate_case(small_case(patient={"name": name}))
+    for output_format in ("pdf", "docx"):
+        data = generate(case, "timeline", output_format, OPTIONS)
+        text = " ".join(pdf_pages(data)) if output_format == "pdf" else docx_text(data)
+        assert "Jordan Rivera" in text
+
+
+@pytest.mark.parametrize("name", ["李小龍", "山田 太郎", "김민준", "Đặng Thị Ngọc", "שלום כהן", "محمد عبد الله", "Zoë 😀 Núñez"])
+def test_names_in_any_script_come_back_from_both_formats(name: str) -> None:
+    import shutil
+
+    case = validate_case(small_case(patient={"name": name}))
+    pdf = generate(case, "timeline", "pdf", OPTIONS)
+    assert name in folded(docx_text(generate(case, "timeline", "docx", OPTIONS)))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        assert name in re.sub("[\u202a-\u202e]", "", text)
+    else:  # PDFium orders the words of a right-to-left run by its own guess
+        assert set(name.split()) <= set(folded(" ".join(pdf_pages(pdf))).split())
+
+
+def test_cjk_is_set_in_the_fallback_font_in_both_formats() -> None:
+    case = validate_case(small_case(patient={"name": "李小龍"}, symptoms=[{"name": "震颤 tremor", "onset": "2023-02"}]))
+    pdf = generate(case, "timeline", "pdf", OPTIONS)
+    assert b"DroidSansFallback" in pdf and b"DejaVuSans" in pdf
+    styles = zipfile.ZipFile(io.BytesIO(generate(case, "timeline", "docx", OPTIONS))).read("word/styles.xml").decode()
+    assert 'w:eastAsia="Droid Sans Fallback"' in styles and 'w:ascii="DejaVu Sans"' in styles
+
+
+def test_the_timeline_says_so_when_the_chart_shortens_a_label() -> None:
+    case = validate_case(small_case(symptoms=[{"name": "tingling in both feet and the left hand", "onset": "2023-02"}]))
+    from docgen.pipeline import document_kind, fitted_document
+
+    document, pdf = fitted_document(case, document_kind("timeline"), OPTIONS)
+    page = folded(pdf_pages(pdf)[0])
+    assert "tingling in both feet and the left hand" in page  # in full in the table
+    assert "…" in page.split("Medications")[0]  # cut in the chart ...
+    assert "was shortened to fit this page" in page  # ... and the page says so
+
+
+# -- resource limits -------------------------------------------------------------------------------
+
+
+def test_a_huge_history_is_handled_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    start = date(1990, 1, 1)
+    case = small_case()
+    case["medications"] = [{"drug": "clonazepam", "doses": [{"date": (start + timedelta(days=day)).isoformat(), "mg_per_day": (day % 40) / 10}
+                                                            for day in range(20_000)]}]
+    case["symptoms"] = [{"name": f"symptom {index}", "onset": (start + timedelta(days=index)).isoformat()} for index in range(2_000)]
+    case["events"] = [{"title": f"visit {index}", "date": (start + timedelta(days=index)).isoformat()} for index in range(2_000)]
+    file = tmp_path / "big.yaml"
+    file.write_text(yaml.safe_dump(case), encoding="utf-8")
+    limited = "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); " \
+              "sys.argv = ['docgen', *sys.argv[1:]]; runpy.run_module('docgen.cli', run_name='__main__')"
+    began = time.monotonic()
+    completed = python(limited, "timeline", str(file), "-o", str(tmp_path / "t.pdf"), "--date", "2026-11-22", timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    assert time.monotonic() - began < 180
+    assert len(pdf_pages((tmp_path / "t.pdf").read_bytes())) == 1
+
+
+def test_a_word_longer_than_a_page_is_wrapped_not_an_error() -> None:
+    word = "x" * 6000
+    case = validate_case(small_case(symptoms=[{"name": word, "onset": "2023-02"}],
+                                    amendment={"to": {"organization": "Org"}, "items": [{"record": word, "current_text": word}]}))
+    for name in available_documents(case, OPTIONS):
+        for output_format in ("pdf", "docx"):
+            assert generate(case, name, output_format, OPTIONS)
