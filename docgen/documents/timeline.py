@@ -50,7 +50,8 @@ def _levels() -> tuple[Fit, ...]:
         {"size": 7.0}, {"chart_events": 8}, {"medication_rows": 4}, {"symptom_rows": 8},
         {"chart_height": 2.8, "chart_symptoms": 9}, {"exam_rows": 1, "symptom_rows": 6, "text_limit": 60},
         {"chart_height": 2.5, "chart_symptoms": 7, "chart_events": 6},
-        {"symptom_rows": 3, "medication_rows": 2, "exam_rows": 0, "text_limit": 40, "chart_events": 4},
+        {"chart_events": 4, "text_limit": 50}, {"symptom_rows": 4}, {"exam_rows": 0},
+        {"symptom_rows": 3, "medication_rows": 2, "text_limit": 40},
     ]
     levels = [fit]
     for change in changes:
