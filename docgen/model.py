@@ -293,7 +293,10 @@ def _date_or_none(value: object) -> PartialDate | None:
 
 
 def _unknown_clinician(clinician_id: str, known: set[str]) -> str:
-    listed = ", ".join(sorted(known)) if known else "none are defined"
+    ids = sorted(known)
+    listed = ", ".join(_excerpt(each, 20) for each in ids[:5]) if ids else "none are defined"
+    if len(ids) > 5:
+        listed += f" and {len(ids) - 5} more"
     return f"'{_excerpt(clinician_id)}' is not a clinician id; expected one of the ids under clinicians ({listed})"
 
 

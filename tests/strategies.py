@@ -333,10 +333,10 @@ def dump(data: object, kind: str) -> str:
     """The text of a case file: YAML (block style, any Unicode) or JSON."""
     if kind == "yaml":
         return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=80))
-    return json.dumps(data, ensure_ascii=draw_ascii(data), indent=2)
+    return json.dumps(data, ensure_ascii=_escaped(data), indent=2)
 
 
-def draw_ascii(data: object) -> bool:
+def _escaped(data: object) -> bool:
     """JSON files come both ways: escaped (\\uXXXX) and raw UTF-8; vary by content."""
     return len(json.dumps(data)) % 2 == 0
 

@@ -7,8 +7,8 @@
 - Any broken case file gives the error format (file: field (line N): what is expected), exit
   code 1, no traceback, no output and no case text beyond a short excerpt.
 
-The number of examples is small in CI (``DOCGEN_FUZZ_EXAMPLES``, 25 by default); a long run sets
-it higher, e.g. ``DOCGEN_FUZZ_EXAMPLES=500 python -m pytest tests/test_fuzz.py``.
+The number of examples is small in CI (``DOCGEN_FUZZ_EXAMPLES``, 25 by default: about 40 seconds);
+a long run sets it higher: ``DOCGEN_FUZZ_EXAMPLES=1000 python -m pytest tests/test_fuzz.py``.
 """
 
 from __future__ import annotations
@@ -22,14 +22,11 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
-
-#: Opt-in until its open text-fidelity finding (soft hyphens) is settled and its CI budget is set.
-pytestmark = pytest.mark.skipif(os.environ.get("DOCGEN_FUZZ") != "1", reason="set DOCGEN_FUZZ=1 to run the fuzz suite")
 from conftest import docx_text, folded, pdf_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -159,8 +156,12 @@ def _is_mark(character: str) -> bool:
     return unicodedata.category(character) in ("Mn", "Mc", "Me")
 
 
-def _without_marks(text: str) -> str:
-    return "".join(character for character in text if not _is_mark(character))
+def _letters_only(text: str) -> str:
+    """The letters of ``text`` (left-to-right or right-to-left, without marks): what the letter
+    runs are compared with. An extractor may put a list number or other neutral characters of
+    one line between the two halves of a word broken over lines; the character count checks those."""
+    return "".join(character for character in text
+                   if unicodedata.bidirectional(character) in ("L", "R", "AL") and not _is_mark(character))
 
 
 def _poppler_text(pdf: bytes) -> str | None:
@@ -192,7 +193,7 @@ def check_renders_faithfully(document: blocks.Document, pdf: bytes, docx: bytes,
     if poppler is not None:
         pdf_compact = _compact(poppler)
     pdf_characters = Counter(pdf_compact)
-    pdf_letters = _without_marks(pdf_compact)
+    pdf_letters = _letters_only(pdf_compact)
     for piece in _pieces(document):
         assert folded(piece) in docx_folded, f"DOCX lost {piece!r}"
         if rtl and poppler is None:  # PDFium only: compare what it reads faithfully (see _poppler_text)
@@ -323,7 +324,8 @@ def check_metadata(pdf: bytes, docx: bytes, title: str) -> None:
         info = document.get_metadata_dict(skip_empty=True)
     finally:
         document.close()
-    assert info.get("Title") == title
+    # soft hyphens are not printed (fonts.printable); PDFium reads a line separator as a space
+    assert folded(info.get("Title", "")) == folded(title.replace("\u00ad", ""))
     assert set(info) <= {"Title", "Creator", "Producer", "CreationDate", "ModDate"}, info
     assert info.get("Creator") == "docgen" and info.get("Producer") == "docgen (reportlab)"
     properties = python_docx.Document(io.BytesIO(docx)).core_properties

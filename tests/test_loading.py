@@ -520,6 +520,16 @@ def test_undefined_clinician_without_any_clinicians(tmp_path: Path) -> None:
     )
 
 
+def test_undefined_clinician_lists_a_few_ids_each_shortened(tmp_path: Path) -> None:
+    """The ids are listed to help, but a message stays one short line whatever they hold."""
+    ids = [f"clinician-{n}-" + "x" * 60 for n in range(7)] + ["two\u2028lines"]
+    clinicians = "".join(f"  - {{id: {json.dumps(each)}, name: N}}\n" for each in ids)
+    text = MINIMAL.replace("    doses:", "    prescriber: dr-chen\n    doses:") + "clinicians:\n" + clinicians
+    message = _line(_error(_write(tmp_path, text)), "medications[0].prescriber", 6)
+    assert message.startswith("'dr-chen' is not a clinician id; expected one of the ids under clinicians (clinician-0-")
+    assert message.endswith(" and 3 more)") and "x" * 30 not in message and len(message) < 250
+
+
 # -- the whole file ------------------------------------------------------------------------------
 
 
