@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.reader import Reader
+from yaml.resolver import Resolver
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import CaseFileError, Located
@@ -28,8 +32,37 @@ MAX_NODES = 500_000
 _Path = tuple[str | int, ...]
 
 
-class _CaseLoader(yaml.SafeLoader):
-    """The safe loader, with dates left as text (docgen parses and checks them itself)."""
+try:  # libyaml's event parser, when PyYAML was built with it: several times faster
+    from yaml._yaml import CParser as _Parser  # noqa: I001
+
+    _FAST = True
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _FAST = False
+
+
+if _FAST:
+
+    class _CaseLoader(Composer, _Parser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """The safe loader, with dates left as text (docgen parses and checks them itself).
+
+        Events come from libyaml; nodes are composed in Python, where nesting that is too deep
+        ends in a RecursionError (libyaml's own composer recurses in C, and a hostile file nested a
+        million levels deep would crash the process)."""
+
+        def __init__(self, text: str) -> None:
+            bad = Reader.NON_PRINTABLE.search(text)  # what PyYAML's own reader refuses, at once
+            if bad:
+                raise yaml.reader.ReaderError("<file>", bad.start(), ord(bad.group()), "unicode",
+                                              "special characters are not allowed")
+            _Parser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+else:  # pragma: no cover
+
+    class _CaseLoader(yaml.SafeLoader):  # type: ignore[no-redef]
+        """The safe loader, with dates left as text (docgen parses and checks them itself)."""
 
 
 _CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _CaseLoader.construct_yaml_str)  # type: ignore[type-var]

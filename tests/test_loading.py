@@ -387,7 +387,7 @@ BAD: list[tuple[str, str, str, int, str]] = [
     ("address not a list", MINIMAL.replace("name: Ann", "name: Ann\n  address: 12 Elm Street"),
      "patient.address", 4, "expected a list, not the text '12 Elm Street'"),
     ("bad indentation", MINIMAL.replace("  name: Ann", "  name: Ann\n   mrn: x"),
-     "(the whole file)", 4, "not valid YAML: mapping values are not allowed here"),
+     "(the whole file)", 4, "not valid YAML: mapping values are not allowed"),
     ("unclosed quote", MINIMAL.replace("name: Ann", "name: 'Ann"),
      "(the whole file)", 8, "not valid YAML: found unexpected end of stream"),
     ("two documents", MINIMAL + "---\n" + MINIMAL,
