@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -623,6 +625,16 @@ def test_nesting_100_levels_deep_as_lists(tmp_path: Path, name: str) -> None:
     error = _error(_write(tmp_path, text, name))
     field = "deep" + "[0]" * MAX_DEPTH
     assert _line(error, field, 1) == "nested too deeply; case files nest at most 40 levels"
+
+
+@pytest.mark.parametrize("nesting", ["[" * 1_000_000, "- " * 1_000_000 + "a"], ids=["flow", "block"])
+def test_a_million_levels_deep_is_refused_not_a_crash(tmp_path: Path, nesting: str) -> None:
+    """In a separate process: a parser that recursed in C would crash it outright."""
+    path = _write(tmp_path, "version: 1\nx:\n  " + nesting + "\n")
+    completed = subprocess.run([sys.executable, "-m", "docgen.cli", "validate", str(path)],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 1, completed
+    assert completed.stderr.strip() == f"{path}: (the whole file): nested too deeply; case files nest at most 40 levels"
 
 
 # -- every problem at once, and short messages ---------------------------------------------------
