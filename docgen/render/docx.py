@@ -18,8 +18,8 @@ from docx import Document as new_document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -150,14 +150,14 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
 
     frame = Pt(sheet.frame_width)
     header = section.header.paragraphs[0]
-    header.style = styles["Normal"]  # the built-in Header style's centre tab would catch the tab
+    header._p.style = None  # Normal: the built-in Header style's centre tab would catch the tab
     header.paragraph_format.space_after = Pt(0)
     header.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
     _furniture_run(header, document.furniture.header_left, sheet)
     if document.furniture.header_right:
         _furniture_run(header, "\t" + document.furniture.header_right, sheet)
     footer = section.footer.paragraphs[0]
-    footer.style = styles["Normal"]
+    footer._p.style = None
     footer.paragraph_format.space_after = Pt(0)
     footer.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
     _furniture_run(footer, document.furniture.footer_left + "\tPage ", sheet)
@@ -201,38 +201,54 @@ def _field(paragraph: DocxParagraph, instruction: str, sheet: StyleSheet) -> Non
 # -- blocks ------------------------------------------------------------------------------------
 
 
-def _add_spans(paragraph: DocxParagraph, spans: blocks.Inline, size: float | None = None,
-               bold: bool = False) -> None:
+def _add_spans(paragraph: DocxParagraph, spans: blocks.Inline) -> None:
+    """The spans as runs; the size and spacing come from the paragraph's style."""
     for span in spans:
         if span.text == blocks.LINE_BREAK:
             paragraph.add_run().add_break(WD_BREAK.LINE)
             continue
         run = paragraph.add_run(span.text)
-        if span.bold or bold:
+        if span.bold:
             run.bold = True
         if span.italic:
             run.italic = True
-        if size is not None:
-            run.font.size = Pt(size)
+
+
+def _role_style(docx: DocxDocument, sheet: StyleSheet, role: str, *, bold: bool = False,
+                space_after: float | None = None) -> str:
+    """The id of a paragraph style for text of ``role`` (its size and spacing), added to the
+    document the first time it is used: a size set once on a style instead of on every run."""
+    style_id = "Docgen" + role.title() + ("Bold" if bold else "")
+    styles = docx.styles.element
+    if styles.get_by_id(style_id) is None:
+        half_points = round(sheet.size(role) * 2)
+        twips = round((sheet.space_after(role) if space_after is None else space_after) * 20)
+        styles.append(parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
+            f'<w:name w:val="Docgen {role}{" bold" if bold else ""}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+            f'<w:pPr><w:spacing w:after="{twips}"/></w:pPr>'
+            f'<w:rPr>{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+            "</w:style>"
+        ))
+    return style_id
 
 
 def _heading(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
-    paragraph = docx.add_paragraph(style=f"Heading {block.level}")
+    paragraph = docx.add_paragraph()
+    paragraph._p.style = f"Heading{block.level}"  # by id: python-docx's lookup by name scans every style
     _add_spans(paragraph, block.spans)
 
 
 def _paragraph(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
-    style = "Title" if block.style == "title" else None
-    paragraph = docx.add_paragraph(style=style)
+    paragraph = docx.add_paragraph()
+    if block.style == "title":
+        paragraph._p.style = "Title"
     role = block.style
     if role != "title":
-        size = sheet.size(role)
-        paragraph.paragraph_format.space_after = Pt(sheet.space_after(role))
+        paragraph._p.style = _role_style(docx, sheet, role)
         if role == "right":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _add_spans(paragraph, block.spans, size if size != sheet.size("body") else None)
-    else:
-        _add_spans(paragraph, block.spans)
+    _add_spans(paragraph, block.spans)
     if block.keep_with_next:
         paragraph.paragraph_format.keep_with_next = True
 
@@ -251,16 +267,15 @@ def _quote(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
 
 
 def _list(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
-    size = sheet.size(block.style)
+    style_id = _role_style(docx, sheet, block.style, space_after=sheet.body * 0.25)
     for number, item in enumerate(block.items, start=1):
         paragraph = docx.add_paragraph()
+        paragraph._p.style = style_id
         paragraph.paragraph_format.left_indent = Pt(18)
         paragraph.paragraph_format.first_line_indent = Pt(-14)
-        paragraph.paragraph_format.space_after = Pt(sheet.body * 0.25)
         paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(18))
-        marker = paragraph.add_run(f"{number}.\t" if block.ordered else "•\t")
-        marker.font.size = Pt(size)
-        _add_spans(paragraph, item, size if size != sheet.size("body") else None)
+        paragraph.add_run(f"{number}.\t" if block.ordered else "•\t")
+        _add_spans(paragraph, item)
 
 
 def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
@@ -268,7 +283,8 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     if not rows:
         return
     plain = block.style == "plain"
-    size = sheet.size("body" if plain else "table")
+    role = "body" if plain else "table"
+    cell_style, header_style = (_role_style(docx, sheet, role, bold=bold, space_after=0.0) for bold in (False, True))
     columns = len(block.widths)
     table = docx.add_table(rows=len(rows), cols=columns)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -289,8 +305,8 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
             cell.width = widths[column]
             spans = cells[column] if column < len(cells) else ()
             paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            _add_spans(paragraph, spans, size, bold=is_header)
+            paragraph._p.style = header_style if is_header else cell_style
+            _add_spans(paragraph, spans)
             if is_header:
                 _shade(cell, sheet.header_fill_gray)
     docx.add_paragraph().paragraph_format.space_after = Pt(sheet.body * 0.2)
