@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 
 if _FAST:
 
-    class _CaseLoader(Composer, _Parser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _CaseLoader(Composer, _Parser, SafeConstructor, Resolver):
         """The safe loader, with dates left as text (docgen parses and checks them itself).
 
         Events come from libyaml; nodes are composed in Python, where nesting that is too deep

@@ -380,6 +380,23 @@ def test_the_same_case_and_date_give_identical_files_in_any_environment(tmp_path
     assert len(sums[0].splitlines()) >= 6
 
 
+def test_docx_zip_entries_carry_one_fixed_time_and_no_template_leftovers(tmp_path: Path) -> None:
+    import zipfile
+
+    from docgen.loading import load_case
+
+    data = generate(load_case(FULL), "letter", "docx", OPTIONS)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    names = archive.namelist()
+    assert "word/document.xml" in names and "docProps/app.xml" in names
+    assert not [name for name in names if "thumbnail" in name]
+    for name in ("[Content_Types].xml", "_rels/.rels"):
+        assert b"thumbnail" not in archive.read(name), name
+    assert b"<Application>docgen</Application>" in archive.read("docProps/app.xml")
+
+
 def test_sha256sum_checks_a_packet(tmp_path: Path) -> None:
     code, _out, _err = run_main("packet", str(FULL), "--out", str(tmp_path), "--date", "2026-11-22")
     assert code == 0

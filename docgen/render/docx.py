@@ -7,8 +7,7 @@ carries the same timestamp, so the same document gives the same bytes.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
+import struct
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,9 +49,7 @@ def render_docx(document: blocks.Document, created: datetime | None = None) -> b
     _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
     for block in document.blocks:
         _RENDERERS[type(block)](docx, block, sheet)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    return _package(docx)
 
 
 #: The extended properties: docgen as the application, nothing else (python-docx's template
@@ -62,29 +59,51 @@ _APP_XML = (
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
     "<Application>docgen</Application><DocSecurity>0</DocSecurity></Properties>"
 ).encode("utf-8")
-#: The template's preview picture of a blank page: not this document, so left out.
-_THUMBNAIL = "docProps/thumbnail.jpeg"
-_THUMBNAIL_RELATIONSHIP = re.compile(rb'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"/>')
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """The same entries in the same order with one fixed timestamp, and only docgen's metadata."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename == _THUMBNAIL:
-                continue
-            content = source.read(info.filename)
-            if info.filename == "docProps/app.xml":
-                content = _APP_XML
-            elif info.filename == "_rels/.rels":
-                content = _THUMBNAIL_RELATIONSHIP.sub(b"", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, content)
-    return output.getvalue()
+def _package(docx: DocxDocument) -> bytes:
+    """The saved package with only docgen's metadata and a fixed time on every entry.
+
+    The template's preview picture of a blank page is left out (it is not this document), its
+    extended properties are replaced by docgen's, and python-docx's zip is then given one fixed
+    modification time in place: the bytes depend on the content alone, compressed once."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = docx.part.package
+    for key, relationship in list(package.rels.items()):
+        if relationship.reltype in (RELATIONSHIP_TYPE.THUMBNAIL, RELATIONSHIP_TYPE.EXTENDED_PROPERTIES):
+            del package.rels[key]
+    package.relate_to(Part(PackURI("/docProps/app.xml"), CONTENT_TYPE.OFC_EXTENDED_PROPERTIES, _APP_XML, package),
+                      RELATIONSHIP_TYPE.EXTENDED_PROPERTIES)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return _fixed_times(buffer.getvalue())
+
+
+#: 1980-01-01 00:00:00, the earliest time a zip entry holds, as MS-DOS time and date fields.
+_DOS_TIME_AND_DATE = struct.pack("<HH", 0, (0 << 9) | (1 << 5) | 1)
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """``data`` (a zip file) with every entry's time set to ``_DOS_TIME_AND_DATE``, in both the
+    local and the central directory headers (the zip format's fixed-layout fields)."""
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")
+    count, = struct.unpack_from("<H", out, end + 10)
+    offset, = struct.unpack_from("<I", out, end + 16)
+    for _ in range(count):
+        if out[offset:offset + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected zip layout")
+        out[offset + 12:offset + 16] = _DOS_TIME_AND_DATE
+        name, extra, comment = struct.unpack_from("<HHH", out, offset + 28)
+        local, = struct.unpack_from("<I", out, offset + 42)
+        if out[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected zip layout")
+        out[local + 10:local + 14] = _DOS_TIME_AND_DATE
+        offset += 46 + name + extra + comment
+    return bytes(out)
 
 
 # -- document set-up ---------------------------------------------------------------------------
