@@ -26,6 +26,8 @@ _SEPARATORS = frozenset(("B", "S"))
 
 def has_right_to_left(text: str) -> bool:
     """Whether ``text`` holds any right-to-left letter."""
+    if text.isascii():  # the common case, at C speed
+        return False
     return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text)
 
 

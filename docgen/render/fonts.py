@@ -133,13 +133,17 @@ def covers(font: str, text: str) -> bool:
     return all(ord(character) in coverage for character in text)
 
 
+#: Printable ASCII and the white space docgen sets: every face of the family has them.
+_ASCII = frozenset(range(0x20, 0x7F))
+
+
 def runs(text: str, font: str) -> list[tuple[str, str]]:
     """``text`` as (text, font) runs: each character in ``font`` if it has the glyph, else in
     the regular face, else in the fallback; in ``font`` (an empty box) when none has it. A
     combining mark or joiner stays in the font of the letter before it, where that font has it."""
     register_fonts()
     main = _COVERAGE[font]
-    if all(ord(character) in main for character in text):
+    if (text.isascii() and _ASCII <= main) or all(ord(character) in main for character in text):
         return [(text, font)] if text else []
     chain = [font] + ([REGULAR] if font != REGULAR else []) + [FALLBACK]
     result: list[tuple[str, str]] = []
