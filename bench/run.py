@@ -50,6 +50,16 @@ LETTER_TEXT = [
 ] * 3
 
 
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def best_time(work: Callable[[], object], repeat: int) -> float:
     """The best of ``repeat`` timed runs after one untimed: on a shared machine the least
     disturbed run is the one closest to the code's own cost (as timeit advises)."""
@@ -283,7 +293,7 @@ def main() -> None:
     arguments = parser.parse_args()
     warm_repeat, cold_repeat = (3, 2) if arguments.quick else (9, 5)
     print(f"docgen benchmark, {date.today().isoformat()}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {platform.processor() or 'unknown CPU'}")
+          f"{platform.machine()}, {cpu_name()}, {os.cpu_count()} cores")
 
     case = load_case(FULL)
     floor = best_time(canvas_floor, warm_repeat)
