@@ -7,14 +7,17 @@ extract as typed. This is the core of the Unicode bidirectional algorithm for a 
 paragraph: strong right-to-left letters (and the spaces and punctuation between them) at level
 1, numbers after them at level 2, everything else at level 0; runs reversed from the highest
 level down (rule L2). A letter keeps its combining marks after it, as a renderer without a
-shaping engine needs them. Explicit direction controls are not honoured, and Arabic letters are
-not joined (no shaping): the README states both.
+shaping engine needs them. Explicit direction controls are not honoured (the README says so).
+Arabic-script letters are joined first (``shaped``), on the text as typed.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 _RIGHT_TO_LEFT = frozenset(("R", "AL"))
 _NUMBERS = frozenset(("EN", "AN"))
@@ -112,3 +115,29 @@ def visual(text: str) -> str:
     if not has_right_to_left(text):
         return text
     return "".join(text[index] for index in visual_order(text))
+
+
+#: Letters of the Arabic script (Arabic, Persian, Urdu and more) that join to their neighbours.
+_ARABIC_LETTERS = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+
+
+def shaped(text: str, covered: Callable[[str], bool]) -> str:
+    """``text`` with its Arabic-script letters in their joined (contextual) forms, for drawing.
+
+    reportlab draws each character's own glyph and does no shaping, so without this an Arabic
+    name would print as separate letters. Shaping works on the text as typed (before it is put in
+    drawing order); the marks (harakat) are kept and only the lam-alef ligatures are formed, so
+    the text extracted from the PDF is the typed text in compatibility form (NFKC). Where the
+    font (``covered``) lacks a joined form, the text is left as typed."""
+    if text.isascii() or not _ARABIC_LETTERS.search(text):
+        return text
+    result = _reshaper().reshape(text)
+    return result if covered(result) else text
+
+
+@lru_cache(maxsize=1)
+def _reshaper() -> Any:
+    from arabic_reshaper import ArabicReshaper
+
+    return ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True,
+                                         "ARABIC LIGATURE ALLAH": False})

@@ -238,7 +238,7 @@ def _string(x: float, y: float, text: str, font: str, size: float, **options: ob
     """One line of text in drawing order (right-to-left runs reversed), each run in a font that
     has its glyphs: a String, or a Group of them where the text needs more than one font."""
     options.setdefault("fillColor", _BLACK)
-    shown = visual(fonts.printable(text))
+    shown = visual(fonts.drawable(text))
     parts = fonts.runs(shown, font)
     if len(parts) <= 1:
         return String(x, y, shown, fontName=font, fontSize=size, **options)

@@ -162,6 +162,18 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
     return result
 
 
+def drawable(text: str) -> str:
+    """``text`` as the PDF draws it: printable, with Arabic-script letters joined where the
+    family has the joined forms (``bidi.shaped``)."""
+    from docgen.render.bidi import shaped
+
+    return shaped(printable(text), _covered_by_regular)
+
+
+def _covered_by_regular(text: str) -> bool:
+    return covers(REGULAR, text)
+
+
 def printable(text: str) -> str:
     """``text`` as the PDF sets it: without soft hyphens. A soft hyphen is an invisible hint the
     PDF text layer does not keep; reportlab would draw it as a hyphen in a single line and, in a

@@ -184,7 +184,7 @@ def _draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, font:
     """One line of text in drawing order, each run in a font that has its glyphs."""
     if not text:
         return
-    shown = fonts.runs(visual(fonts.printable(text)), font)
+    shown = fonts.runs(visual(fonts.drawable(text)), font)
     width = sum(fonts.string_width(part, name, size) for part, name in shown)
     x -= {"start": 0.0, "middle": width / 2, "end": width}[anchor]
     for part, name in shown:
@@ -209,7 +209,7 @@ def _markup(spans: blocks.Inline, bold: bool = False) -> str:
             parts.append("<br/>")
             continue
         face = fonts.face(bold or span.bold, span.italic)
-        for text, font in fonts.runs(fonts.printable(span.text), face):
+        for text, font in fonts.runs(fonts.drawable(span.text), face):
             if font != face:
                 parts.append(f'<font face="{font}">{escape(text)}</font>')
                 continue
