@@ -155,9 +155,10 @@ def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[b
 
 
 def _fit(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Document, bytes]:
-    """Levels condense monotonically: a binary search on a quick measurement finds the first
-    that fits, then rendering confirms it (stepping further if the measurement was short);
-    if none fits, the most condensed level is used."""
+    """Levels condense monotonically: the full version is measured first (most histories fit as
+    they are), then a binary search on the same quick measurement finds the first level that fits;
+    rendering confirms it (stepping further if the measurement was short). If none fits, the
+    most condensed level is used."""
     from docgen.render.pdf import fits_one_page, page_count, render_pdf
 
     documents: dict[int, blocks.Document] = {}
@@ -168,7 +169,10 @@ def _fit(case: Case, kind: DocumentKind, options: Options) -> tuple[blocks.Docum
         return documents[level]
 
     low, high = 0, kind.levels - 1
-    if kind.one_page:
+    if kind.one_page and fits_one_page(document_at(0)):
+        high = 0  # most histories fit as they are: one measurement
+    elif kind.one_page:
+        low = 1
         while low < high:
             middle = (low + high) // 2
             if fits_one_page(document_at(middle)):
