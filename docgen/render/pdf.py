@@ -226,10 +226,17 @@ class _Paragraph(Paragraph):  # type: ignore[misc]
     """A paragraph whose lines are drawn in visual order where they hold right-to-left text.
 
     Lines are broken in logical order (as typed); only drawing reorders them, so splitting a
-    paragraph across pages never sees reordered text.
+    paragraph across pages never sees reordered text. Its markup is parsed once per process for
+    each style (``_fragments``): fitting a one-page document lays the same text out several times.
     """
 
     blPara: Any  # noqa: N815 (reportlab's name)
+
+    def __init__(self, text: str | None, style: ParagraphStyle, *arguments: Any, **options: Any) -> None:
+        if isinstance(text, str) and not arguments and not options:
+            key = (text, style.fontName, style.fontSize, str(style.textColor), getattr(style, "textTransform", None))
+            options["frags"] = [fragment.clone() for fragment in _fragments(key, style)]
+        super().__init__(text, style, *arguments, **options)  # also reportlab's own calls, when it splits one
 
     def drawPara(self, debug: int = 0) -> None:  # noqa: N802 (reportlab's name)
         logical = self.blPara
@@ -241,6 +248,31 @@ class _Paragraph(Paragraph):  # type: ignore[misc]
             super().drawPara(debug)
         finally:
             self.blPara = logical
+
+
+_FRAGMENTS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_FRAGMENTS_SIZE = 4096
+
+
+def _fragments(key: tuple[Any, ...], style: ParagraphStyle) -> tuple[Any, ...]:
+    """reportlab's parse of the markup ``key[0]`` in ``style``, kept by ``key``: the markup and
+    every property of the style that the parse copies into its fragments."""
+    cached = _FRAGMENTS.get(key)
+    if cached is not None:
+        return cached
+    from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+    from reportlab.platypus.paraparser import ParaParser
+
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    _style, fragments, _bullet = parser.parse(cleanBlockQuotedText(key[0]), style)
+    if fragments is None:
+        raise ValueError(f"paragraph markup could not be parsed: {parser.errors[0]}")
+    textTransformFrags(fragments, style)
+    if len(_FRAGMENTS) >= _FRAGMENTS_SIZE:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[key] = result = tuple(fragments)
+    return result
 
 
 def _any_right_to_left(lines: Any) -> bool:
