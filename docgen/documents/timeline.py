@@ -47,10 +47,11 @@ def _levels() -> tuple[Fit, ...]:
     changes: list[dict[str, Any]] = [
         {"event_rows": 4}, {"source_rows": 4}, {"size": 7.5}, {"event_rows": 0, "chart_events": 16},
         {"source_rows": 0}, {"chart_events": 10}, {"exam_rows": 2}, {"symptom_rows": 10, "text_limit": 100},
-        {"size": 7.0}, {"chart_events": 8}, {"medication_rows": 4}, {"symptom_rows": 8},
-        {"chart_height": 2.8, "chart_symptoms": 9}, {"exam_rows": 1, "symptom_rows": 6, "text_limit": 60},
+        {"size": 7.0}, {"chart_events": 8}, {"medication_rows": 4}, {"symptom_rows": 9}, {"symptom_rows": 8},
+        {"chart_height": 2.8, "chart_symptoms": 9}, {"symptom_rows": 7},
+        {"exam_rows": 1, "symptom_rows": 6, "text_limit": 60},
         {"chart_height": 2.5, "chart_symptoms": 7, "chart_events": 6},
-        {"chart_events": 4, "text_limit": 50}, {"symptom_rows": 4}, {"exam_rows": 0},
+        {"chart_events": 4, "text_limit": 50}, {"symptom_rows": 5}, {"symptom_rows": 4}, {"exam_rows": 0},
         {"symptom_rows": 3, "medication_rows": 2, "text_limit": 40},
     ]
     levels = [fit]
