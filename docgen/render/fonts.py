@@ -104,13 +104,23 @@ def register_fonts() -> str:
     from reportlab.pdfbase import ttfonts
 
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    for name in (REGULAR, BOLD, ITALIC, BOLD_ITALIC):
-        _load(name)
+    _load(REGULAR)  # the other faces when first asked for (``ensure``): each takes a while to read
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)
     addMapping(REGULAR, 1, 1, BOLD_ITALIC)
     return REGULAR
+
+
+def ensure(name: str) -> str:
+    """Register face ``name`` with reportlab if it is not yet; return the name. Every place that
+    hands reportlab a face calls this first (``runs``, ``covers``, the paragraph styles)."""
+    register_fonts()
+    if name == FALLBACK:
+        _fallback()
+    elif name not in _COVERAGE:
+        _load(name)
+    return name
 
 
 @cache
@@ -128,8 +138,7 @@ def face(bold: bool, italic: bool) -> str:
 
 def covers(font: str, text: str) -> bool:
     """Whether ``font`` has a glyph for every character of ``text``."""
-    register_fonts()
-    coverage = _COVERAGE[font] if font != FALLBACK else _fallback()
+    coverage = _coverage(font)
     return all(ord(character) in coverage for character in text)
 
 
@@ -142,7 +151,7 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
     the regular face, else in the fallback; in ``font`` (an empty box) when none has it. A
     combining mark or joiner stays in the font of the letter before it, where that font has it."""
     register_fonts()
-    main = _COVERAGE[font]
+    main = _coverage(font)
     if (text.isascii() and _ASCII <= main) or all(ord(character) in main for character in text):
         return [(text, font)] if text else []
     chain = [font] + ([REGULAR] if font != REGULAR else []) + [FALLBACK]
@@ -182,7 +191,7 @@ def printable(text: str) -> str:
 
 
 def _coverage(font: str) -> frozenset[int]:
-    return _fallback() if font == FALLBACK else _COVERAGE[font]
+    return _COVERAGE[ensure(font)]
 
 
 def string_width(text: str, font: str, size: float) -> float:

@@ -325,6 +325,7 @@ def _style(sheet: StyleSheet, role: str, **overrides: Any) -> ParagraphStyle:
     if role in {"small", "fine"}:
         values["textColor"] = colors.Color(0.15, 0.15, 0.15)
     values.update(overrides)
+    fonts.ensure(values["fontName"])
     return ParagraphStyle(role, **values)
 
 
