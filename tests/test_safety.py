@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -396,6 +397,33 @@ def test_docx_zip_entries_carry_one_fixed_time_and_no_template_leftovers(tmp_pat
     for name in ("[Content_Types].xml", "_rels/.rels"):
         assert b"thumbnail" not in archive.read(name), name
     assert b"<Application>docgen</Application>" in archive.read("docProps/app.xml")
+
+
+def test_compiled_templates_are_kept_privately_and_never_change_an_output(tmp_path: Path) -> None:
+    """Compiled templates (no case data) are kept between runs; a missing, corrupt or unwritable
+    cache gives the same bytes."""
+    def timeline(cache_home: Path, name: str) -> bytes:
+        output = tmp_path / name
+        env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+        completed = subprocess.run([sys.executable, "-m", "docgen.cli", "timeline", str(FULL), "-o", str(output),
+                                    "--date", "2026-11-22"], env=env, capture_output=True, text=True, check=False)
+        assert completed.returncode == 0 and completed.stderr == "", completed.stderr
+        return output.read_bytes()
+
+    cache_home = tmp_path / "cache"
+    first = timeline(cache_home, "first.pdf")
+    folder = cache_home / "docgen" / "templates"
+    kept = sorted(folder.iterdir())
+    assert kept and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in kept)
+    assert not [path for path in kept if b"Kowalczyk" in path.read_bytes()]  # template code only
+    assert timeline(cache_home, "second.pdf") == first  # from the cache
+    for path in kept:
+        path.write_bytes(b"not a compiled template")
+    assert timeline(cache_home, "corrupt.pdf") == first
+    unwritable = tmp_path / "a-file"
+    unwritable.write_text("", encoding="utf-8")
+    assert timeline(unwritable, "uncached.pdf") == first  # the cache cannot be made: compiled each time
 
 
 def test_sha256sum_checks_a_packet(tmp_path: Path) -> None:
