@@ -79,15 +79,18 @@ _COLD_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDO
 _COLD_ENV["PYTHONPYCACHEPREFIX"] = _PYCACHE
 
 
-def cold_time(arguments: list[str], repeat: int) -> float:
-    """The best of ``repeat`` whole-process runs, after one untimed run."""
-    subprocess.run(arguments, check=True, capture_output=True, cwd=ROOT, env=_COLD_ENV)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def cold_times(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """The best of ``repeat`` whole-process runs of each command, after one untimed run each.
+    The commands take turns, so a slow spell of a shared machine falls on all of them alike."""
+    for arguments in commands.values():
         subprocess.run(arguments, check=True, capture_output=True, cwd=ROOT, env=_COLD_ENV)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, arguments in commands.items():
+            start = time.perf_counter()
+            subprocess.run(arguments, check=True, capture_output=True, cwd=ROOT, env=_COLD_ENV)
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 # -- reference routes -----------------------------------------------------------------------------
@@ -291,7 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     arguments = parser.parse_args()
-    warm_repeat, cold_repeat = (3, 2) if arguments.quick else (9, 5)
+    warm_repeat, cold_repeat = (3, 2) if arguments.quick else (9, 7)
     print(f"docgen benchmark, {date.today().isoformat()}, Python {platform.python_version()}, "
           f"{platform.machine()}, {cpu_name()}, {os.cpu_count()} cores")
 
@@ -334,13 +337,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         docgen = [sys.executable, "-m", "docgen.cli"]
-        bare = cold_time([sys.executable, "-c", PLATYPUS_SCRIPT], cold_repeat)
-        timeline = cold_time(docgen + ["timeline", str(FULL), "-o", str(folder / "t.pdf"), "--force"], cold_repeat)
-        packet_cold = cold_time(docgen + ["packet", str(FULL), "--out", str(folder / "packet"), "--force"], cold_repeat)
-        help_cold = cold_time(docgen + ["--help"], cold_repeat)
-        validate_cold = cold_time(docgen + ["validate", str(FULL)], cold_repeat)
         long_case = write_case(ten_year_case(), folder, "ten-year-daily")
-        long_cold = cold_time(docgen + ["timeline", str(long_case), "-o", str(folder / "long.pdf"), "--force"], cold_repeat)
+        cold = cold_times({
+            "bare": [sys.executable, "-c", PLATYPUS_SCRIPT],
+            "timeline": docgen + ["timeline", str(FULL), "-o", str(folder / "t.pdf"), "--force"],
+            "packet": docgen + ["packet", str(FULL), "--out", str(folder / "packet"), "--force"],
+            "help": docgen + ["--help"],
+            "validate": docgen + ["validate", str(FULL)],
+            "long": docgen + ["timeline", str(long_case), "-o", str(folder / "long.pdf"), "--force"],
+        }, cold_repeat)
+        bare, timeline, packet_cold = cold["bare"], cold["timeline"], cold["packet"]
+        help_cold, validate_cold, long_cold = cold["help"], cold["validate"], cold["long"]
         print("\nCold, whole process (s)")
         print(f"  bare platypus letter script   {bare:6.2f}")
         print(f"  docgen timeline (PDF)         {timeline:6.2f}   x{timeline / bare:4.1f} of the bare script")
