@@ -8,6 +8,7 @@ on the way in (autoescape), so ``&``, ``<`` and ``>`` stay text; characters XML 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -66,8 +68,25 @@ def _join(values: object, separator: str = ", ", last: str = " and ") -> str:
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """jinja2's compiled templates, kept between runs so that a command does not compile its
-    templates again each time (about 30 ms a template). It holds template code only, never case
-    data; a cache that cannot be read or written is simply not used."""
+    templates again each time (about 30 ms a template). It holds docgen's own templates only
+    (a user's templates, from ``--templates``, are compiled each time), never case data; a cache
+    that cannot be read or written is simply not used."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory)
+        self._builtin = str(template_dir().resolve()) + os.sep
+        self._keys: set[str] = set()
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Any:
+        if filename is not None and os.path.realpath(filename).startswith(self._builtin):
+            bucket = super().get_bucket(environment, name, filename, source)
+            self._keys.add(bucket.key)
+            return bucket
+        return jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename), self.get_source_checksum(source))
+
+    def set_bucket(self, bucket: Any) -> None:
+        if bucket.key in self._keys:
+            super().set_bucket(bucket)
 
     def load_bytecode(self, bucket: Any) -> None:
         try:
@@ -82,16 +101,28 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+#: The settings that shape the code jinja2 compiles (filters are looked up when a template runs).
+_SETTINGS: dict[str, Any] = dict(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+
+
 def cache_dir() -> Path:
-    """Where compiled templates are kept: ``$XDG_CACHE_HOME/docgen`` (``~/.cache/docgen``)."""
+    """Where compiled templates are kept: ``$XDG_CACHE_HOME/docgen`` (``~/.cache/docgen``).
+
+    jinja2 recompiles a template whose source changed; a folder per jinja2 version and set of
+    settings keeps code compiled under other settings (another docgen version) from being used."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "docgen" / "templates"
+    settings = sorted((key, getattr(value, "__qualname__", value)) for key, value in _SETTINGS.items())
+    fingerprint = hashlib.sha256(repr((jinja2.__version__, "sandboxed", settings)).encode()).hexdigest()[:16]
+    return Path(base) / "docgen" / "templates" / fingerprint
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     try:
         folder = cache_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.parents[2].mkdir(parents=True, exist_ok=True)  # the user's cache folder
+        for level in (folder.parents[1], folder.parent, folder):  # docgen's own: readable by the user alone
+            level.mkdir(mode=0o700, exist_ok=True)
     except (OSError, RuntimeError):  # no home folder, or not writable: compile each time
         return None
     return _TemplateCache(str(folder))
@@ -104,16 +135,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     if user_dir is not None:
         loaders.append(jinja2.FileSystemLoader(user_dir))
     loaders.append(jinja2.FileSystemLoader(str(template_dir())))
-    env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        bytecode_cache=_bytecode_cache(),
-    )
+    env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), bytecode_cache=_bytecode_cache(), **_SETTINGS)
     env.filters.update(
         date=format_date,
         mg=format_mg,

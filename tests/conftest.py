@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import io
+import os
 import re
+import shutil
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +19,11 @@ SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 TODAY = date(2026, 11, 22)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+#: The suite keeps docgen's compiled templates in a folder of its own, not in the user's cache
+#: (the commands it runs in subprocesses inherit it).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import stat
@@ -412,9 +413,10 @@ def test_compiled_templates_are_kept_privately_and_never_change_an_output(tmp_pa
 
     cache_home = tmp_path / "cache"
     first = timeline(cache_home, "first.pdf")
-    folder = cache_home / "docgen" / "templates"
-    kept = sorted(folder.iterdir())
-    assert kept and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    folders = [cache_home / "docgen", *sorted(path for path in (cache_home / "docgen").rglob("*") if path.is_dir())]
+    kept = sorted(path for path in (cache_home / "docgen").rglob("*") if path.is_file())
+    assert kept and len(folders) == 3  # docgen/templates/<jinja2 version and settings>
+    assert all(stat.S_IMODE(folder.stat().st_mode) == 0o700 for folder in folders)
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in kept)
     assert not [path for path in kept if b"Kowalczyk" in path.read_bytes()]  # template code only
     assert timeline(cache_home, "second.pdf") == first  # from the cache
@@ -424,6 +426,19 @@ def test_compiled_templates_are_kept_privately_and_never_change_an_output(tmp_pa
     unwritable = tmp_path / "a-file"
     unwritable.write_text("", encoding="utf-8")
     assert timeline(unwritable, "uncached.pdf") == first  # the cache cannot be made: compiled each time
+
+
+def test_a_users_templates_are_never_kept(tmp_path: Path) -> None:
+    from docgen.templating import template_dir
+
+    mine = tmp_path / "my-templates"
+    shutil.copytree(template_dir(), mine)
+    cache_home = tmp_path / "cache"
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    completed = subprocess.run([sys.executable, "-m", "docgen.cli", "timeline", str(FULL), "-o", str(tmp_path / "t.pdf"),
+                                "--templates", str(mine)], env=env, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert not [path for path in cache_home.rglob("*") if path.is_file()]
 
 
 def test_sha256sum_checks_a_packet(tmp_path: Path) -> None:
