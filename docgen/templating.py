@@ -111,7 +111,9 @@ def cache_dir() -> Path:
 
     jinja2 recompiles a template whose source changed; a folder per jinja2 version and set of
     settings keeps code compiled under other settings (another docgen version) from being used."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, empty or relative: the XDG default
+        base = str(Path.home() / ".cache")
     settings = sorted((key, getattr(value, "__qualname__", value)) for key, value in _SETTINGS.items())
     fingerprint = hashlib.sha256(repr((jinja2.__version__, "sandboxed", settings)).encode()).hexdigest()[:16]
     return Path(base) / "docgen" / "templates" / fingerprint
