@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import os
 import re
@@ -24,6 +25,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 #: (the commands it runs in subprocesses inherit it).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
+
+
+def run_main(*arguments: str) -> tuple[int, str, str]:
+    """docgen's real entry point, in this process: (exit code, stdout, stderr)."""
+    from docgen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv, sys.argv = sys.argv, ["docgen", *arguments]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        sys.argv = argv
+    return code, out.getvalue(), err.getvalue()
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -13,12 +13,10 @@ a long run sets it higher: ``DOCGEN_FUZZ_EXAMPLES=1000 python -m pytest tests/te
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
 import re
-import sys
 import tempfile
 import unicodedata
 from collections import Counter
@@ -27,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import docx_text, folded, pdf_pages
+from conftest import docx_text, folded, pdf_pages, run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import case_dicts, dump, mutations, raw_breakages
@@ -343,24 +341,6 @@ def check_metadata(pdf: bytes, docx: bytes, title: str) -> None:
 SENTINEL = "SENTINEL-case-text-that-must-not-leak"
 
 
-def _run_main(*arguments: str) -> tuple[int, str, str]:
-    """docgen's real entry point, in this process."""
-    from docgen.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["docgen", *arguments]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    finally:
-        sys.argv = argv
-    return code, out.getvalue(), err.getvalue()
-
-
 def check_error_output(code: int, out: str, err: str, file: Path, folder: Path) -> list[str]:
     """Exit 1; every line "FILE: field (line N): message", short, without a traceback."""
     assert code == 1, (code, out, err)
@@ -385,7 +365,7 @@ def test_any_invalid_case_names_its_field(data: dict[str, Any], kind: str, draw:
         folder = Path(directory)
         file = folder / f"case.{kind}"
         file.write_text(dump(data, kind), encoding="utf-8")
-        code, out, err = _run_main("timeline", str(file), "-o", str(folder / "timeline.pdf"))
+        code, out, err = run_main("timeline", str(file), "-o", str(folder / "timeline.pdf"))
         lines = check_error_output(code, out, err, file, folder)
     line_number = r" \(line \d+\)" if kind == "yaml" else r"( \(line \d+\))?"  # JSON: where PyYAML can read it
     pattern = re.compile(rf"^{re.escape(str(file))}: {re.escape(mutation.path)}{line_number}: .+$")
@@ -400,7 +380,7 @@ def test_any_unreadable_file_is_one_located_message(breakage: tuple[bytes, str])
         folder = Path(directory)
         file = folder / f"case{suffix}"
         file.write_bytes(content)
-        code, out, err = _run_main("timeline", str(file), "-o", str(folder / "timeline.pdf"))
+        code, out, err = run_main("timeline", str(file), "-o", str(folder / "timeline.pdf"))
         check_error_output(code, out, err, file, folder)
 
 
@@ -415,7 +395,7 @@ def test_any_valid_case_packet_through_the_command(data: dict[str, Any], kind: s
         file = folder / f"case.{kind}"
         file.write_text(dump(data, kind), encoding="utf-8")
         out = folder / "out" / "packet"
-        code, stdout, err = _run_main("packet", str(file), "--out", str(out), "--date", "2026-11-22")
+        code, stdout, err = run_main("packet", str(file), "--out", str(out), "--date", "2026-11-22")
         assert code == 0, err
         assert err == ""
         names = sorted(os.listdir(out))

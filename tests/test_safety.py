@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, NetworkUsed, docx_text, folded, pdf_pages
+from conftest import ROOT, NetworkUsed, docx_text, folded, pdf_pages, run_main
 
 from docgen import output
 from docgen.errors import OutputError
@@ -37,23 +37,6 @@ FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"
 TAPER = ROOT / "samples" / "taper-with-therapist.yaml"
 SECRET = "SECRET-F44.4-functional-neurological-disorder"
 OPTIONS = Options(today=date(2026, 11, 22))
-
-
-def run_main(*arguments: str) -> tuple[int, str, str]:
-    """docgen's real entry point, in this process."""
-    from docgen.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    argv, sys.argv = sys.argv, ["docgen", *arguments]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    finally:
-        sys.argv = argv
-    return code, out.getvalue(), err.getvalue()
 
 
 def python(code: str, *arguments: str, env: dict[str, str] | None = None, cwd: Path | None = None,
