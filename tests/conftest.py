@@ -12,6 +12,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +43,18 @@ def run_main(*arguments: str) -> tuple[int, str, str]:
     finally:
         sys.argv = argv
     return code, out.getvalue(), err.getvalue()
+
+
+def input_app() -> Any:
+    """docgen's `init` and `import` commands as their own typer app, for typer's CliRunner."""
+    import typer
+
+    from docgen.cli_input import import_app, init_command
+
+    app = typer.Typer()
+    app.command("init")(init_command)
+    app.add_typer(import_app, name="import")
+    return app
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -10,8 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import typer
-from conftest import ROOT
+from conftest import ROOT, input_app
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -420,15 +419,6 @@ def test_a_windows_1252_file_is_read_and_noted(tmp_path: Path) -> None:
 # -- the commands -----------------------------------------------------------------------------------
 
 
-def _app() -> typer.Typer:
-    from docgen.cli_input import import_app, init_command
-
-    app = typer.Typer()
-    app.command("init")(init_command)
-    app.add_typer(import_app, name="import")
-    return app
-
-
 runner = CliRunner()
 
 
@@ -436,7 +426,7 @@ def test_import_doses_previews_and_leaves_the_case_unchanged_without_force(tmp_p
     case = tmp_path / "case.yaml"
     shutil.copy(CASE, case)
     before = case.read_bytes()
-    result = runner.invoke(_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5"])
+    result = runner.invoke(input_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5"])
     assert result.exit_code == 1
     assert "added: clonazepam 2024-03-11: 1.5 mg/day (3 tabs (0.5 mg tablets)) (row 5)" in result.stdout
     assert "skipped: row 12: 'mid April' is not a date docgen can read" in result.stdout
@@ -451,7 +441,7 @@ def test_import_doses_writes_a_new_file_with_o_and_keeps_the_comments(tmp_path: 
     case = tmp_path / "case.yaml"
     shutil.copy(CASE, case)
     output = tmp_path / "merged.yaml"
-    result = runner.invoke(_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "-o", str(output)])
+    result = runner.invoke(input_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith(f"wrote {output}")
     merged = load_case(output)
@@ -466,17 +456,17 @@ def test_import_doses_writes_a_new_file_with_o_and_keeps_the_comments(tmp_path: 
 def test_import_doses_into_the_case_itself_with_force(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     shutil.copy(CASE, case)
-    result = runner.invoke(_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "--force"])
+    result = runner.invoke(input_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "--force"])
     assert result.exit_code == 0, result.output
     assert len(load_case(case).medications[0].doses) == len(load_case(CASE).medications[0].doses) + 6
-    again = runner.invoke(_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "--force"])
+    again = runner.invoke(input_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "--force"])
     assert again.exit_code == 0
     assert again.stdout.rstrip().endswith(f"nothing new to add; {case} not written")
 
 
 def test_import_symptoms_command(tmp_path: Path) -> None:
     output = tmp_path / "with-diary.yaml"
-    result = runner.invoke(_app(), ["import", "symptoms", str(DIARY), "--into", str(CASE), "-o", str(output)])
+    result = runner.invoke(input_app(), ["import", "symptoms", str(DIARY), "--into", str(CASE), "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert "added: new symptom 'ringing in the ears', onset 2024-04 (row 9)" in result.stdout
     assert "ringing in the ears" in [symptom.name for symptom in load_case(output).symptoms]
@@ -485,21 +475,21 @@ def test_import_symptoms_command(tmp_path: Path) -> None:
 def test_an_invalid_case_to_merge_into_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("version: 1\npatient: {name: A}\nmedications: []\n", encoding="utf-8")
-    result = runner.invoke(_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "-o", str(tmp_path / "out.yaml")])
+    result = runner.invoke(input_app(), ["import", "doses", str(DOSE_LOG), "--into", str(case), "--tablet-mg", "0.5", "-o", str(tmp_path / "out.yaml")])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{case}: medications (line 3): expected at least one entry"
     assert not (tmp_path / "out.yaml").exists()
 
 
 def test_day_first_and_month_first_together_is_a_usage_error() -> None:
-    result = runner.invoke(_app(), ["import", "doses", str(DOSE_LOG), "--into", str(CASE), "--day-first", "--month-first"])
+    result = runner.invoke(input_app(), ["import", "doses", str(DOSE_LOG), "--into", str(CASE), "--day-first", "--month-first"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "--day-first and --month-first: choose one"
 
 
 def test_the_import_commands_have_help() -> None:
     for command in ("doses", "symptoms", "fhir"):
-        result = runner.invoke(_app(), ["import", command, "--help"])
+        result = runner.invoke(input_app(), ["import", command, "--help"])
         assert result.exit_code == 0
         assert "Example: docgen import " + command in " ".join(result.stdout.split())
 

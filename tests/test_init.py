@@ -10,8 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import typer
-from conftest import ROOT
+from conftest import ROOT, input_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -291,21 +290,12 @@ def test_where_init_saves(tmp_path: Path) -> None:
 # -- the command ----------------------------------------------------------------------------------
 
 
-def _app() -> typer.Typer:
-    from docgen.cli_input import import_app, init_command
-
-    app = typer.Typer()
-    app.command("init")(init_command)
-    app.add_typer(import_app, name="import")
-    return app
-
-
 runner = CliRunner()
 
 
 def test_init_command_from_nothing(tmp_path: Path) -> None:
     output = tmp_path / "case.yaml"
-    result = runner.invoke(_app(), ["init", "-o", str(output)], input="\n".join(NEW_CASE_ANSWERS) + "\n")
+    result = runner.invoke(input_app(), ["init", "-o", str(output)], input="\n".join(NEW_CASE_ANSWERS) + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith(f"wrote {output}")
     assert "Not accepted: '3/5/2023' could be 3 May 2023 or 5 Mar 2023" in result.stdout
@@ -316,7 +306,7 @@ def test_init_command_from_nothing(tmp_path: Path) -> None:
 def test_init_command_refuses_an_existing_file_before_asking(tmp_path: Path) -> None:
     output = tmp_path / "case.yaml"
     output.write_text("keep me", encoding="utf-8")
-    result = runner.invoke(_app(), ["init", "-o", str(output)], input="Jordan\n")
+    result = runner.invoke(input_app(), ["init", "-o", str(output)], input="Jordan\n")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.strip() == f"{output}: already exists; not replaced (use --force to replace it)"
@@ -325,7 +315,7 @@ def test_init_command_refuses_an_existing_file_before_asking(tmp_path: Path) -> 
 
 def test_init_command_stopped_early_writes_nothing(tmp_path: Path) -> None:
     output = tmp_path / "case.yaml"
-    result = runner.invoke(_app(), ["init", "-o", str(output)], input="Jordan A. Rivera\n")
+    result = runner.invoke(input_app(), ["init", "-o", str(output)], input="Jordan A. Rivera\n")
     assert result.exit_code == 1
     assert result.stderr.strip() == "the interview stopped before the end; nothing was written"
     assert not output.exists()
@@ -334,7 +324,7 @@ def test_init_command_stopped_early_writes_nothing(tmp_path: Path) -> None:
 def test_init_command_from_an_existing_file_writes_back_to_it(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     shutil.copy(CASE, case)
-    result = runner.invoke(_app(), ["init", "--from", str(case)], input="\n".join(RESUME_ANSWERS) + "\n")
+    result = runner.invoke(input_app(), ["init", "--from", str(case)], input="\n".join(RESUME_ANSWERS) + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith(f"wrote {case}")
     assert [clinician.id for clinician in load_case(case).clinicians][-1] == "dr-patel"
@@ -344,7 +334,7 @@ def test_init_command_from_an_existing_file_writes_back_to_it(tmp_path: Path) ->
 def test_init_command_from_an_invalid_file_says_why(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("version: 2\n", encoding="utf-8")
-    result = runner.invoke(_app(), ["init", "--from", str(case)])
+    result = runner.invoke(input_app(), ["init", "--from", str(case)])
     assert result.exit_code == 1
     assert f"{case}: version (line 1): expected 1 (the only case-file version so far)" in result.stderr
 
