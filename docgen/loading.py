@@ -159,6 +159,8 @@ def _read_yaml(text: str, name: str) -> tuple[object, dict[_Path, int]]:
     except _Refused as refused:
         raise CaseFileError(name, [refused.problem]) from None
     except yaml.MarkedYAMLError as error:
+        if "nesting depth" in (error.problem or ""):  # PyYAML 6.0.4 and later have a limit of their own
+            raise CaseFileError(name, [_too_deep()]) from None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         what = error.problem or error.context or "not valid YAML"
@@ -166,7 +168,7 @@ def _read_yaml(text: str, name: str) -> tuple[object, dict[_Path, int]]:
     except yaml.YAMLError:
         raise CaseFileError(name, [Located("", None, "not valid YAML")]) from None
     except RecursionError:
-        raise CaseFileError(name, [Located("", None, f"nested too deeply; case files nest at most {MAX_DEPTH} levels")]) from None
+        raise CaseFileError(name, [_too_deep()]) from None
     finally:
         loader.dispose()
     return data, lines
@@ -205,8 +207,12 @@ def _read_json(text: str, name: str) -> tuple[object, dict[_Path, int]]:
     except json.JSONDecodeError as error:
         raise CaseFileError(name, [Located("", error.lineno, f"not valid JSON: {error.msg}")]) from None
     except RecursionError:
-        raise CaseFileError(name, [Located("", None, f"nested too deeply; case files nest at most {MAX_DEPTH} levels")]) from None
+        raise CaseFileError(name, [_too_deep()]) from None
     return data, lines
+
+
+def _too_deep() -> Located:
+    return Located("", None, f"nested too deeply; case files nest at most {MAX_DEPTH} levels")
 
 
 class _Refused(Exception):

@@ -1042,6 +1042,7 @@ def _draw(chart: TimelineChart, width: float, height: float, style: ChartStyle) 
     end = max(chart.end, chart.start)
     scale = _TimeScale(chart.start, end, style.gutter, width - style.right_pad)
     drawing = Drawing(width, height)
+    drawing.initialFontName = fonts.REGULAR  # the renderer's default is an unembedded Helvetica
     group = Group()
     lanes = [box for box in (layout.dose, layout.others, layout.symptoms, layout.events) if box]
     _draw_time_axis(group, scale, layout.axis, lanes[-1].y0, width, style)

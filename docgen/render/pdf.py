@@ -355,6 +355,7 @@ def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
     # splitInRow: a quote longer than a page continues on the next one (never cut, never an error)
     table = Table([[inner]], colWidths=[sheet.frame_width - 24], splitInRow=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab's default is an unembedded Helvetica
         ("LINEBEFORE", (0, 0), (0, 0), sheet.quote_rule_width, colors.Color(0.35, 0.35, 0.35)),
         ("LEFTPADDING", (0, 0), (0, 0), 9),
         ("TOPPADDING", (0, 0), (0, 0), 2),
@@ -395,6 +396,7 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
     table = Table(rows, colWidths=[fraction * width for fraction in block.widths], repeatRows=1 if block.header else 0,
                   splitInRow=1)
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab's default is an unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3 if not plain else 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
