@@ -77,7 +77,7 @@ def output_folder(case_file: Path, folder: Path, out: Path) -> Path:
 
 def process_case(case_file: Path, target: Path, options: Options, force: bool) -> CaseResult:
     """Generate one case's packet; never raises for a problem with that case."""
-    from docgen.loading import load_case
+    from docgen.case.loading import load_case
     from docgen.pipeline import packet_targets, write_packet
 
     name = str(case_file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from docgen.pharmacology.equivalence import EquivalenceTable
+from docgen.facts.equivalence import EquivalenceTable
 
 PAGE_SIZES = ("letter", "a4")
 FORMATS = ("pdf", "docx")

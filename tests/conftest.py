@@ -49,7 +49,7 @@ def input_app() -> Any:
     """docgen's `init` and `import` commands as their own typer app, for typer's CliRunner."""
     import typer
 
-    from docgen.cli_input import import_app, init_command
+    from docgen.cli.intake import import_app, init_command
 
     app = typer.Typer()
     app.command("init")(init_command)

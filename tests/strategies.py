@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from docgen.fnd import CATALOG
-from docgen.pharmacology.equivalence import _ROWS
+from docgen.facts.equivalence import _ROWS
+from docgen.facts.fnd import CATALOG
 
 # -- text --------------------------------------------------------------------------------------
 

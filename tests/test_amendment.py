@@ -15,12 +15,12 @@ import pytest
 from conftest import ROOT, TODAY, docx_text, folded, pdf_pages
 from typer.testing import CliRunner
 
+from docgen.case.dates import PartialDate
+from docgen.case.loading import load_case, validate_case
+from docgen.case.model import Case
 from docgen.cli import app
-from docgen.dates import PartialDate
-from docgen.deadlines import Deadlines
 from docgen.errors import MissingDataError
-from docgen.loading import load_case, validate_case
-from docgen.model import Case
+from docgen.facts.deadlines import Deadlines
 from docgen.options import Options
 from docgen.pipeline import generate
 

@@ -42,9 +42,10 @@ def test_runs_pick_a_font_with_the_glyph() -> None:
 
 
 def test_every_character_keeps_its_code_in_the_text_layer() -> None:
+    import io
+
     import pypdfium2
     from reportlab.pdfgen.canvas import Canvas
-    import io
 
     fonts.register_fonts()
     buffer = io.BytesIO()
@@ -83,12 +84,13 @@ def test_arabic_stays_as_typed_where_the_font_lacks_a_joined_form() -> None:
 def test_an_arabic_name_is_drawn_joined_in_the_pdf_and_typed_in_the_docx() -> None:
     import io
     import zipfile
+    from datetime import date
 
     from conftest import pdf_pages
-    from docgen.loading import validate_case
+
+    from docgen.case.loading import validate_case
     from docgen.options import Options
     from docgen.pipeline import generate
-    from datetime import date
     case = validate_case({"version": 1, "patient": {"name": "فاطمة الزهراء"},
                           "medications": [{"drug": "clonazepam", "doses": [{"date": "2014-03", "mg_per_day": 1.0}]}]})
     options = Options(today=date(2026, 11, 22))

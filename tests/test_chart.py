@@ -12,8 +12,19 @@ from PIL import Image
 from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from docgen.figures import DoseSeries, EventMarker, OtherSeries, SymptomBar, TimelineChart
-from docgen.render.chart import ChartStyle, chart_png, draw_timeline_chart, event_label_numbers
+from docgen.markup.figures import (
+    DoseSeries,
+    EventMarker,
+    OtherSeries,
+    SymptomBar,
+    TimelineChart,
+)
+from docgen.render.chart import (
+    ChartStyle,
+    chart_png,
+    draw_timeline_chart,
+    event_label_numbers,
+)
 
 WIDTH, HEIGHT = 504.0, 288.0
 AXIS = "diazepam-equivalent mg/day (Ashton)"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.dates import (
+from docgen.case.dates import (
     EXPECTED,
     PartialDate,
     Precision,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.pharmacology.equivalence import (
+from docgen.facts.equivalence import (
     TABLE_CITATIONS,
     TABLE_NAMES,
     EquivalenceTable,

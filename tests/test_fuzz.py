@@ -24,20 +24,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import docx_text, folded, pdf_pages, run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import case_dicts, dump, mutations, raw_breakages
 
-from docgen import blocks, pipeline
-from docgen.loading import parse_case
-from docgen.model import Case
+from docgen import pipeline
+from docgen.case.loading import parse_case
+from docgen.case.model import Case
+from docgen.facts.equivalence import EquivalenceTable
+from docgen.markup import blocks
+from docgen.markup.templating import clean_text
 from docgen.options import Options
-from docgen.pharmacology.equivalence import EquivalenceTable
 from docgen.render.bidi import has_right_to_left
 from docgen.render.chart import _drawn
-from docgen.templating import clean_text
 
 EXAMPLES = int(os.environ.get("DOCGEN_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
@@ -318,8 +318,8 @@ def test_any_valid_case_renders_every_document_faithfully(data: dict[str, Any], 
 
 def check_metadata(pdf: bytes, docx: bytes, title: str) -> None:
     """The PDF Info and the DOCX properties hold the title and fixed values, nothing else."""
-    import pypdfium2
     import docx as python_docx
+    import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     try:

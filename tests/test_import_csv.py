@@ -15,13 +15,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from docgen.amount_text import parse_dose_text, parse_severity_text
-from docgen.case_document import CaseDocument
-from docgen.date_text import DateOrder, parse_date_text
-from docgen.dates import PartialDate
-from docgen.input_errors import AmbiguousDateError, EntryError, ImportFileError
-from docgen.loading import load_case
-from docgen.log_import import DoseLogOptions, SymptomDiaryOptions, import_dose_log, import_symptom_diary
+from docgen.case.dates import PartialDate
+from docgen.case.loading import load_case
+from docgen.intake.amount_text import parse_dose_text, parse_severity_text
+from docgen.intake.case_document import CaseDocument
+from docgen.intake.date_text import DateOrder, parse_date_text
+from docgen.intake.errors import AmbiguousDateError, EntryError, ImportFileError
+from docgen.intake.log_import import (
+    DoseLogOptions,
+    SymptomDiaryOptions,
+    import_dose_log,
+    import_symptom_diary,
+)
 
 SAMPLES = ROOT / "samples"
 CASE = SAMPLES / "bind-labelled-fnd.yaml"

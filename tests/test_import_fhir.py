@@ -14,10 +14,10 @@ import typer
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from docgen.case_document import CaseDocument
-from docgen.fhir_import import import_fhir_export
-from docgen.input_errors import ImportFileError
-from docgen.loading import load_case
+from docgen.case.loading import load_case
+from docgen.intake.case_document import CaseDocument
+from docgen.intake.errors import ImportFileError
+from docgen.intake.fhir_import import import_fhir_export
 
 EXPORT = ROOT / "samples" / "fhir" / "export.json"
 CASE = ROOT / "samples" / "bind-labelled-fnd.yaml"
@@ -26,7 +26,7 @@ runner = CliRunner()
 
 
 def _app() -> typer.Typer:
-    from docgen.cli_input import import_app, init_command
+    from docgen.cli.intake import import_app, init_command
 
     app = typer.Typer()
     app.command("init")(init_command)

@@ -17,14 +17,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from typer.testing import CliRunner
 
-from docgen._yaml_comments import append_entry
-from docgen.case_document import CaseDocument
-from docgen.dates import PartialDate
+from docgen.case.dates import PartialDate
+from docgen.case.loading import load_case, parse_case
+from docgen.case.model import Dose, Event
 from docgen.errors import OutputError
-from docgen.input_errors import InterviewStopped
-from docgen.interview import Interview, _suggest_id, init_target
-from docgen.loading import load_case, parse_case
-from docgen.model import Dose, Event
+from docgen.intake._yaml_comments import append_entry
+from docgen.intake.case_document import CaseDocument
+from docgen.intake.errors import InterviewStopped
+from docgen.intake.interview import Interview, _suggest_id, init_target
 
 CASE = ROOT / "samples" / "bind-labelled-fnd.yaml"
 

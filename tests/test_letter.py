@@ -20,13 +20,18 @@ import yaml
 from conftest import ROOT, TODAY, docx_text, folded, pdf_pages
 from typer.testing import CliRunner
 
+from docgen.case.loading import load_case, validate_case
+from docgen.case.model import Case
 from docgen.cli import app
 from docgen.errors import MissingDataError
-from docgen.loading import load_case, validate_case
-from docgen.model import Case
+from docgen.facts.taper_plan import (
+    CSV_COLUMNS,
+    planned_tapers,
+    schedule_csv,
+    schedule_text,
+)
 from docgen.options import Options
 from docgen.pipeline import generate
-from docgen.taper_plan import CSV_COLUMNS, planned_tapers, schedule_csv, schedule_text
 
 OPTIONS = Options(today=TODAY)
 FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"

@@ -17,10 +17,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.dates import PartialDate
+from docgen.case.dates import PartialDate
+from docgen.case.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_case, parse_case
+from docgen.case.model import Case
 from docgen.errors import CaseFileError, DocgenError
-from docgen.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_case, parse_case
-from docgen.model import Case
 
 MINIMAL = """\
 version: 1

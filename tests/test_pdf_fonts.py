@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import SAMPLES, TODAY
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from conftest import SAMPLES, TODAY
-from docgen.loading import load_case
+from docgen.case.loading import load_case
 from docgen.options import Options
 from docgen.pipeline import available_documents, generate
 

@@ -28,8 +28,8 @@ import yaml
 from conftest import ROOT, NetworkUsed, docx_text, folded, pdf_pages, run_main
 
 from docgen import output
+from docgen.case.loading import validate_case
 from docgen.errors import OutputError
-from docgen.loading import validate_case
 from docgen.options import Options
 from docgen.pipeline import available_documents, generate
 
@@ -369,7 +369,7 @@ def test_the_same_case_and_date_give_identical_files_in_any_environment(tmp_path
 def test_docx_zip_entries_carry_one_fixed_time_and_no_template_leftovers(tmp_path: Path) -> None:
     import zipfile
 
-    from docgen.loading import load_case
+    from docgen.case.loading import load_case
 
     data = generate(load_case(FULL), "letter", "docx", OPTIONS)
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -412,7 +412,7 @@ def test_compiled_templates_are_kept_privately_and_never_change_an_output(tmp_pa
 
 
 def test_a_users_templates_are_never_kept(tmp_path: Path) -> None:
-    from docgen.templating import template_dir
+    from docgen.markup.templating import template_dir
 
     mine = tmp_path / "my-templates"
     shutil.copytree(template_dir(), mine)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.pharmacology.taper import (
+from docgen.facts.taper import (
     TaperSchedule,
     TaperStep,
     guideline_warnings,

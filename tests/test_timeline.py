@@ -9,11 +9,11 @@ import pytest
 from conftest import SAMPLES, TODAY, docx_text, folded, pdf_pages
 from long_history import ten_year_case
 
-from docgen import history
-from docgen.dates import PartialDate
-from docgen.loading import load_case, validate_case
+from docgen.case.dates import PartialDate
+from docgen.case.loading import load_case, validate_case
+from docgen.facts import history
+from docgen.facts.equivalence import EquivalenceTable
 from docgen.options import Options
-from docgen.pharmacology.equivalence import EquivalenceTable
 from docgen.pipeline import generate
 
 OPTIONS = Options(today=TODAY)

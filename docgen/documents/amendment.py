@@ -2,23 +2,27 @@
 their personal representative, to the covered entity that holds the record.
 
 The context holds the parties, each item (with a proposed addition where the case gives no
-wording), the facts of the reason (``docgen.evidence``) and the response dates
-(``docgen.deadlines``). The follow-up and the statement of disagreement reuse ``letter_context``
+wording), the facts of the reason (``docgen.facts.evidence``) and the response dates
+(``docgen.facts.deadlines``). The follow-up and the statement of disagreement reuse ``letter_context``
 and ``missing_amendment``; all wording is in the templates.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docgen import evidence, history
-from docgen.dates import display_day
-from docgen.deadlines import COMPLAINT_WITHIN_DAYS, EXTENSION_DAYS, Deadlines
+from docgen.case.dates import display_day
+from docgen.case.model import Amendment, Case
 from docgen.documents import timeline
-from docgen.model import Amendment, Case
+from docgen.documents.kind import DocumentKind
+from docgen.facts import evidence, history
+from docgen.facts.deadlines import COMPLAINT_WITHIN_DAYS, EXTENSION_DAYS, Deadlines
 from docgen.options import Options
-from docgen.pharmacology.equivalence import looks_like_benzodiazepine
+
+if TYPE_CHECKING:
+    from docgen.documents.timeline.fitting import Measure
+from docgen.facts.equivalence import looks_like_benzodiazepine
 
 TEMPLATE = "amendment.xml.j2"
 TITLE = "Request to amend health information (45 CFR 164.526)"
@@ -141,7 +145,7 @@ def letter_context(case: Case, options: Options, title: str, letter_date: date) 
     }
 
 
-def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
+def build_context(case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
     """Everything the request says, computed from the case."""
     amendment = case.amendment
     assert amendment is not None, "missing() is checked first"
@@ -155,3 +159,13 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
         "latest": display_day(deadlines.latest),
     }
     return context
+
+
+KIND = DocumentKind(
+    name="amendment",
+    title=TITLE,
+    template=TEMPLATE,
+    build_context=build_context,
+    missing=missing,
+    enclosure=True,
+)

@@ -11,13 +11,17 @@ decision is due; after it, it says the deadline has passed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docgen.dates import display_day
-from docgen.deadlines import Deadlines, days_between
+from docgen.case.dates import display_day
+from docgen.case.model import Case
 from docgen.documents.amendment import letter_context, missing_amendment, request_date
-from docgen.model import Case
+from docgen.documents.kind import DocumentKind
+from docgen.facts.deadlines import Deadlines, days_between
 from docgen.options import Options
+
+if TYPE_CHECKING:
+    from docgen.documents.timeline.fitting import Measure
 
 TEMPLATE = "amendment_follow_up.xml.j2"
 TITLE = "Follow-up: request to amend health information (45 CFR 164.526)"
@@ -60,7 +64,7 @@ def applies(case: Case, options: Options) -> bool:
     return missing(case) is None and options.today > due_date(case, options)
 
 
-def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
+def build_context(case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
     """The reminder: the original request, the deadline it set, and where things stand today."""
     amendment = case.amendment
     assert amendment is not None and amendment.date is not None, "missing() is checked first"
@@ -95,3 +99,14 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
         "extension": extension,
     })
     return context
+
+
+KIND = DocumentKind(
+    name="amendment-follow-up",
+    title=TITLE,
+    template=TEMPLATE,
+    build_context=build_context,
+    missing=missing,
+    enclosure=True,
+    applies=applies,
+)

@@ -8,11 +8,15 @@ later disclosure ((d)(4)-(5)), and for a copy of any rebuttal ((d)(3)).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from docgen.case.model import Case
 from docgen.documents.amendment import letter_context, missing_amendment
-from docgen.model import Case
+from docgen.documents.kind import DocumentKind
 from docgen.options import Options
+
+if TYPE_CHECKING:
+    from docgen.documents.timeline.fitting import Measure
 
 TEMPLATE = "disagreement.xml.j2"
 TITLE = "Statement of disagreement (45 CFR 164.526(d)(2))"
@@ -37,7 +41,7 @@ def missing(case: Case) -> str | None:
     return None
 
 
-def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
+def build_context(case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
     """The statement: the denial named, its basis quoted, the facts that answer it."""
     amendment = case.amendment
     assert amendment is not None and amendment.response is not None, "missing() is checked first"
@@ -50,3 +54,13 @@ def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any
         "basis": response.basis,
     })
     return context
+
+
+KIND = DocumentKind(
+    name="disagreement",
+    title=TITLE,
+    template=TEMPLATE,
+    build_context=build_context,
+    missing=missing,
+    enclosure=True,
+)

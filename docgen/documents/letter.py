@@ -2,21 +2,31 @@
 
 Everything the letter computes is here (the schedule rows, dates, percent text, the current
 regimen); everything it says is in ``templates/letter.xml.j2``. The schedule comes from
-``docgen.taper_plan`` (the projection of each medication's ``taper`` plan); a case without a
+``docgen.facts.taper_plan`` (the projection of each medication's ``taper`` plan); a case without a
 plan still gets a letter, which says the schedule is still to be decided.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docgen.dates import display_day
-from docgen.formatting import format_mg
+from docgen.case.dates import display_day
+from docgen.case.model import Case, Clinician, _excerpt
+from docgen.documents.kind import DocumentKind
 from docgen.errors import MissingDataError
-from docgen.model import Case, Clinician, _excerpt
+from docgen.facts.formatting import format_mg
 from docgen.options import Options
-from docgen.pharmacology.taper import LIQUID, STOP, TaperStep
-from docgen.taper_plan import PlannedTaper, display_name, latest_dose, percent_text, planned_tapers
+
+if TYPE_CHECKING:
+    from docgen.documents.timeline.fitting import Measure
+from docgen.facts.taper import LIQUID, STOP, TaperStep
+from docgen.facts.taper_plan import (
+    PlannedTaper,
+    display_name,
+    latest_dose,
+    percent_text,
+    planned_tapers,
+)
 
 TEMPLATE = "letter.xml.j2"
 TITLE = "Taper plan and coordination of care"
@@ -43,7 +53,7 @@ def missing(case: Case) -> str | None:
     return None
 
 
-def build_context(case: Case, options: Options, level: int = 0) -> dict[str, Any]:
+def build_context(case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
     """Everything the letter says, computed from the case."""
     letter = case.therapist_letter
     assert letter is not None  # the pipeline checks `missing` first
@@ -210,3 +220,12 @@ def _rounding_runs(planned: PlannedTaper) -> list[dict[str, Any]]:
 def _is_held_rounding(planned: PlannedTaper, step: TaperStep) -> bool:
     """A reduction (not the final stop) taken one measurable amount down, after a longer wait."""
     return step.kind != STOP and planned.is_rounding_step(step)
+
+
+KIND = DocumentKind(
+    name="letter",
+    title=TITLE,
+    template=TEMPLATE,
+    build_context=build_context,
+    missing=missing,
+)

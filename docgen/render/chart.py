@@ -15,15 +15,30 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache, partial
 from datetime import date
+from functools import lru_cache, partial
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib.colors import Color
 
-from docgen.dates import add_days
-from docgen.figures import DoseSeries, EventMarker, OtherSeries, SymptomBar, TimelineChart
+from docgen.case.dates import add_days
+from docgen.markup.figures import (
+    DoseSeries,
+    EventMarker,
+    OtherSeries,
+    SymptomBar,
+    TimelineChart,
+)
 from docgen.render import fonts
 from docgen.render.bidi import visual
 from docgen.render.fonts import BOLD, ITALIC, REGULAR, register_fonts

@@ -22,7 +22,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from docgen import blocks
+from docgen.markup import blocks
 from docgen.render import fonts
 from docgen.render.styles import StyleSheet
 

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from docgen import blocks
+from docgen.markup import blocks
 from docgen.render import fonts
 from docgen.render.bidi import has_right_to_left, visual, visual_order
 from docgen.render.styles import StyleSheet

@@ -1,0 +1,64 @@
+"""The `docgen` typer app and its entry point. Commands live in the modules beside this one, one
+module per group; errors are turned into messages here, at the boundary, and nowhere else.
+
+Heavy modules (renderers) are imported only by the commands that render, so `docgen --help` and
+`docgen validate` start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import typer
+
+from docgen.errors import DocgenError
+
+app = typer.Typer(
+    name="docgen",
+    help=(
+        "Patient advocacy paperwork from one case file (YAML or JSON): a one-page medication and "
+        "symptom timeline, a HIPAA amendment request and a prescriber-to-therapist letter, as PDF "
+        "and DOCX.\n\nStart with `docgen demo --out docgen-demo` to see real output, then "
+        "`docgen validate CASE.yaml` and `docgen packet CASE.yaml --out FOLDER`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One message on stderr and the exit code (1: input or output; 2: usage)."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """Python warnings, named by kind only: a library's warning text may quote the case."""
+    typer.echo(f"docgen: a {category.__name__} was raised and not shown (its text may quote the case)", err=True)
+
+
+def main() -> None:
+    """Entry point: run the app, turning docgen's errors into one message and exit code 1.
+
+    Any other exception is a defect: it is reported by its type alone, never with a traceback
+    or its message, which could quote the case (a diagnosis in a log is a real harm).
+    """
+    import warnings
+
+    warnings.showwarning = _show_warning
+    try:
+        app()
+    except DocgenError as error:
+        typer.echo(str(error), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing half-written was left behind", err=True)
+        sys.exit(130)
+    except Exception as error:  # a defect: no traceback, no case text
+        typer.echo(f"internal error ({type(error).__name__}); no output was written; please report it", err=True)
+        sys.exit(1)

@@ -1,0 +1,59 @@
+"""The commands about a case file itself: check it, print its schema, print its taper schedule."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from docgen.cli.app import app
+from docgen.cli.options import CaseArgument, TableOption
+from docgen.facts.equivalence import EquivalenceTable
+
+
+@app.command()
+def validate(case_file: CaseArgument, table: TableOption = EquivalenceTable.ASHTON) -> None:
+    """Check a case file and summarise what it holds; warn about what looks wrong.
+
+    Example: docgen validate samples/bind-labelled-fnd.yaml
+    """
+    from docgen.case.loading import load_case
+    from docgen.facts.review import iter_warnings, summarize
+
+    case = load_case(case_file)
+    typer.echo(f"{case_file}: valid case file")
+    for line in summarize(case):
+        typer.echo(f"  {line}")
+    warnings = list(iter_warnings(case, table))
+    for warning in warnings:
+        typer.echo(f"{case_file}: {warning.field}: warning: {warning.message}", err=True)
+    if warnings:
+        typer.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (the file is still valid)", err=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a case file, for editors that validate and autocomplete.
+
+    Example: docgen schema > casefile.schema.json
+    """
+    from docgen.case.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def taper(
+    case_file: CaseArgument,
+    csv: Annotated[bool, typer.Option("--csv", help="Print comma-separated values, for a calendar or spreadsheet.")] = False,
+) -> None:
+    """Print the projected taper schedule of each medication with a taper plan.
+
+    Example: docgen taper samples/taper-with-therapist.yaml --csv > schedule.csv
+    """
+    from docgen.case.loading import load_case
+    from docgen.facts.taper_plan import schedule_csv, schedule_text
+
+    case = load_case(case_file)
+    typer.echo(schedule_csv(case) if csv else schedule_text(case), nl=not csv)

@@ -1,0 +1,37 @@
+"""What the pipeline needs to know about one kind of document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from docgen.case.model import Case
+    from docgen.documents.timeline.fitting import Measure
+    from docgen.options import Options
+
+
+class ContextBuilder(Protocol):
+    def __call__(self, case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
+        """Everything the document's template says, computed from the case."""
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: its name, template and context, and what it needs of a case."""
+
+    #: The name used in packets (``NAME.pdf``) and on the command line.
+    name: str
+    title: str
+    #: The template's file name in templates/.
+    template: str
+    build_context: ContextBuilder
+    #: Returns None when the case has what the document needs, else what is missing.
+    missing: Callable[[Case], str | None]
+    #: The document is condensed until it fits one page (the timeline).
+    one_page: bool = False
+    #: A PDF of this document carries the one-page timeline as its enclosure (unless turned off).
+    enclosure: bool = False
+    #: Whether a packet includes it, given the case has its data (e.g. a reminder once overdue).
+    applies: Callable[[Case, Options], bool] | None = None

@@ -1,0 +1,104 @@
+"""Fitting the timeline to one page: condensing levels, from the fullest page down, and the search
+for the least condensed one that fits.
+
+Measuring is the renderer's job: the pipeline hands in a ``Measure``, so no document module
+imports a renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from docgen.markup.blocks import Document
+from docgen.markup.figures import TimelineChart
+
+
+class Measure(Protocol):
+    """What fitting asks of a renderer."""
+
+    def fits_one_page(self, document: Document) -> bool:
+        """A quick estimate: whether the blocks fit on one page, without drawing them."""
+
+    def render(self, document: Document) -> bytes:
+        """The document's PDF."""
+
+    def page_count(self, pdf: bytes) -> int:
+        """How many pages a rendered PDF has."""
+
+    def chart_shortens(self, chart: TimelineChart, page: str, height_inches: float) -> bool:
+        """Whether the chart, drawn full width at this height, cuts any label short."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How much of a long history one level of condensing keeps."""
+
+    size: float
+    chart_height: float
+    medication_rows: int
+    symptom_rows: int
+    exam_rows: int
+    event_rows: int
+    source_rows: int
+    chart_symptoms: int
+    chart_events: int
+    text_limit: int
+
+
+def _levels() -> tuple[Fit, ...]:
+    """From the fullest page, give up one thing at a time, least important first."""
+    fit = Fit(size=8.0, chart_height=3.2, medication_rows=8, symptom_rows=12, exam_rows=3, event_rows=12,
+              source_rows=8, chart_symptoms=12, chart_events=24, text_limit=140)
+    changes: list[dict[str, Any]] = [
+        {"event_rows": 4}, {"source_rows": 4}, {"size": 7.5}, {"event_rows": 0, "chart_events": 16},
+        {"source_rows": 0}, {"chart_events": 10}, {"exam_rows": 2}, {"symptom_rows": 10, "text_limit": 100},
+        {"size": 7.0}, {"chart_events": 8}, {"medication_rows": 4}, {"symptom_rows": 9}, {"symptom_rows": 8},
+        {"chart_height": 2.8, "chart_symptoms": 9}, {"symptom_rows": 7},
+        {"exam_rows": 1, "symptom_rows": 6, "text_limit": 60},
+        {"chart_height": 2.5, "chart_symptoms": 7, "chart_events": 6},
+        {"chart_events": 4, "text_limit": 50}, {"symptom_rows": 5}, {"symptom_rows": 4}, {"exam_rows": 0},
+        {"symptom_rows": 3, "medication_rows": 2, "text_limit": 40},
+    ]
+    levels = [fit]
+    for change in changes:
+        fit = replace(fit, **change)
+        levels.append(fit)
+    return tuple(levels)
+
+
+LEVELS = _levels()
+
+
+def fit(build: Callable[[int], Document], measure: Measure) -> tuple[Document, bytes]:
+    """The least condensed level whose PDF fits on one page, and that PDF.
+
+    Levels condense monotonically: the full version is measured first (most histories fit as
+    they are), then a binary search on the same quick measurement finds the first level that
+    fits; rendering confirms it (stepping further if the measurement was short). If none fits,
+    the most condensed level is used."""
+    documents: dict[int, Document] = {}
+
+    def document_at(level: int) -> Document:
+        if level not in documents:
+            documents[level] = build(level)
+        return documents[level]
+
+    low, high = 0, len(LEVELS) - 1
+    if measure.fits_one_page(document_at(0)):
+        high = 0
+    else:
+        low = 1
+        while low < high:
+            middle = (low + high) // 2
+            if measure.fits_one_page(document_at(middle)):
+                high = middle
+            else:
+                low = middle + 1
+    level = low
+    pdf = measure.render(document_at(level))
+    while measure.page_count(pdf) > 1 and level + 1 < len(LEVELS):
+        level += 1
+        pdf = measure.render(document_at(level))
+    return document_at(level), pdf

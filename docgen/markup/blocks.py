@@ -1,0 +1,344 @@
+"""The intermediate block model between the templates and the renderers.
+
+Templates write a small XML vocabulary; ``parse_document`` turns it into these frozen blocks;
+the PDF and DOCX renderers consume the blocks without knowing where they came from.
+
+Node types (the XML element that makes each one in brackets):
+
+- ``Document`` (``<document title= size=>``): page furniture plus the blocks.
+- ``Heading`` (``<h1>``, ``<h2>``, ``<h3>``): a heading with inline text.
+- ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, title, subtitle,
+  address, right, signature.
+- ``Quote`` (``<quote>``): record text reproduced exactly, set apart.
+- ``ListBlock`` (``<ul>``/``<ol>`` with ``<li>``): bulleted or numbered items.
+- ``Table`` (``<table widths= style=>`` with ``<tr>``, ``<th>``, ``<td>``): a header row, rows.
+- ``Figure`` (``<figure ref= height=>``): a chart from the context's figures, height in inches.
+- ``Spacer`` (``<spacer height=>``), ``PageBreak`` (``<pagebreak/>``), ``Rule`` (``<rule/>``).
+
+Inline text is a tuple of ``Span`` (``<b>``, ``<i>`` and ``<br/>`` inside any text).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from docgen.case.model import _excerpt
+from docgen.errors import TemplateError
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Inline = tuple[Span, ...]
+
+LINE_BREAK = "\n"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    spans: Inline
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: Inline
+    style: str = "body"
+    keep_with_next: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    spans: Inline
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: tuple[Inline, ...]
+    ordered: bool = False
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    widths: tuple[float, ...]
+    style: str = "grid"
+
+
+@dataclass(frozen=True)
+class Figure:
+    figure: object
+    height: float
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Spacer:
+    height: float
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+Block = Heading | Paragraph | Quote | ListBlock | Table | Figure | Spacer | PageBreak | Rule
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every page carries: running header (left, right) and footer note."""
+
+    header_left: str = ""
+    header_right: str = ""
+    footer_left: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    blocks: tuple[Block, ...]
+    furniture: Furniture = field(default_factory=Furniture)
+    size: float = 10.0
+    page_size: str = "letter"
+
+    def text(self) -> str:
+        """All text of the document, one block a line (for goldens and tests)."""
+        return "\n".join(describe(block) for block in self.blocks)
+
+
+# -- parsing the templates' XML ------------------------------------------------------------------
+
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space the user typed stays one
+
+
+def parse_document(markup: str, figures: Mapping[str, object], template: str = "") -> Document:
+    """Turn a template's XML output into a Document."""
+    try:
+        root = ElementTree.fromstring(markup)
+    except ElementTree.ParseError as error:
+        line, _column = error.position
+        raise TemplateError(f"{template or 'template'}: its output is not well-formed near output line {line}: {error.msg}") from None
+    if root.tag != "document":
+        raise TemplateError(f"{template}: the output must be one <document> element")
+    try:
+        return _document(root, figures, template)
+    except (ValueError, ZeroDivisionError) as error:  # a number attribute that is not one
+        raise TemplateError(f"{template}: {_excerpt(str(error), 120)}") from None
+
+
+def _document(root: ElementTree.Element, figures: Mapping[str, object], template: str) -> Document:
+    furniture = Furniture()
+    blocks: list[Block] = []
+    for element in root:
+        if element.tag == "furniture":
+            furniture = Furniture(
+                header_left=_fold(element.get("left", "")),
+                header_right=_fold(element.get("right", "")),
+                footer_left=_fold(element.get("footer", "")),
+            )
+            continue
+        blocks.append(_block(element, figures, template))
+    return Document(
+        title=_fold(root.get("title", "")),
+        blocks=tuple(blocks),
+        furniture=furniture,
+        size=_number(root, "size", "10", 7.0, 24.0),
+        page_size=root.get("page", "letter"),
+    )
+
+
+def _number(element: ElementTree.Element, name: str, default: str, low: float, high: float) -> float:
+    """A number attribute, checked to be within [low, high]."""
+    value = float(element.get(name, default))
+    if not low <= value <= high:
+        raise ValueError(f"<{element.tag} {name}=...> is {value:g}; expected a number from {low:g} to {high:g}")
+    return value
+
+
+def _block(element: ElementTree.Element, figures: Mapping[str, object], template: str) -> Block:
+    builder = _BUILDERS.get(element.tag)
+    if builder is None:
+        raise TemplateError(f"{template}: <{element.tag}> is not a block element; expected one of {', '.join(sorted(_BUILDERS))}")
+    return builder(element, figures, template)
+
+
+def _heading(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    return Heading(int(element.tag[1]), _spans(element))
+
+
+def _paragraph(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    return Paragraph(_spans(element), element.get("style", "body"), element.get("keep") == "next")
+
+
+def _quote(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    return Quote(_spans(element))
+
+
+def _list(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    items = tuple(_spans(item) for item in element if item.tag == "li")
+    return ListBlock(items, ordered=element.tag == "ol", style=element.get("style", "body"))
+
+
+def _table(element: ElementTree.Element, _figures: Mapping[str, object], template: str) -> Block:
+    header: tuple[Inline, ...] = ()
+    rows: list[tuple[Inline, ...]] = []
+    for row in element:
+        cells = tuple(_spans(cell) for cell in row)
+        if row.tag == "tr" and all(cell.tag == "th" for cell in row) and not rows and not header:
+            header = cells
+        else:
+            rows.append(cells)
+    columns = max([len(header)] + [len(row) for row in rows] or [1])
+    widths_text = element.get("widths")
+    widths = tuple(float(part) for part in widths_text.split(",")) if widths_text else (1.0,) * columns
+    if len(widths) != columns:
+        raise TemplateError(f"{template}: a table declares {len(widths)} column widths but has {columns} columns")
+    if not all(0 < width < float("inf") for width in widths):
+        raise TemplateError(f"{template}: a table's column widths must be positive numbers")
+    total = sum(widths)
+    return Table(header, tuple(rows), tuple(width / total for width in widths), element.get("style", "grid"))
+
+
+def _figure(element: ElementTree.Element, figures: Mapping[str, object], template: str) -> Block:
+    name = element.get("ref", "")
+    if name not in figures:
+        raise TemplateError(f"{template}: <figure ref='{name}'> names no figure of this document")
+    return Figure(figures[name], _number(element, "height", "3", 0.5, 8.0), name)
+
+
+def _spacer(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    return Spacer(_number(element, "height", "6", 0.0, 400.0))
+
+
+def _page_break(_element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    return PageBreak()
+
+
+def _rule(_element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
+    return Rule()
+
+
+_BUILDERS: dict[str, Callable[[ElementTree.Element, Mapping[str, object], str], Block]] = {
+    "h1": _heading,
+    "h2": _heading,
+    "h3": _heading,
+    "p": _paragraph,
+    "quote": _quote,
+    "ul": _list,
+    "ol": _list,
+    "table": _table,
+    "figure": _figure,
+    "spacer": _spacer,
+    "pagebreak": _page_break,
+    "rule": _rule,
+}
+
+
+def _spans(element: ElementTree.Element) -> Inline:
+    """Inline text with emphasis; white space folds as in HTML, <br/> breaks the line."""
+    spans: list[Span] = []
+
+    def walk(node: ElementTree.Element, bold: bool, italic: bool) -> None:
+        if node.text:
+            spans.append(Span(node.text, bold, italic))
+        for child in node:
+            if child.tag == "br":
+                spans.append(Span(LINE_BREAK, bold, italic))
+            else:
+                walk(child, bold or child.tag == "b", italic or child.tag == "i")
+            if child.tail:
+                spans.append(Span(child.tail, bold, italic))
+
+    walk(element, False, False)
+    return _normalise(spans)
+
+
+def _normalise(spans: list[Span]) -> Inline:
+    """Fold white space across spans, trim the ends, merge neighbours of the same style."""
+    folded: list[Span] = []
+    previous_space = True
+    for span in spans:
+        if span.text == LINE_BREAK:
+            if folded and folded[-1].text.endswith(" ") and folded[-1].text != LINE_BREAK:
+                folded[-1] = Span(folded[-1].text.rstrip(" "), folded[-1].bold, folded[-1].italic)
+            folded.append(span)
+            previous_space = True
+            continue
+        text = _SPACE.sub(" ", span.text)
+        if previous_space:
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        previous_space = text.endswith(" ")
+        if folded and folded[-1].text != LINE_BREAK and (folded[-1].bold, folded[-1].italic) == (span.bold, span.italic):
+            folded[-1] = Span(folded[-1].text + text, span.bold, span.italic)
+        else:
+            folded.append(Span(text, span.bold, span.italic))
+    while folded and folded[-1].text != LINE_BREAK and folded[-1].text.endswith(" "):
+        last = folded[-1]
+        stripped = last.text.rstrip(" ")
+        if stripped:
+            folded[-1] = Span(stripped, last.bold, last.italic)
+            break
+        folded.pop()
+    while folded and folded[-1].text == LINE_BREAK:
+        folded.pop()
+    return tuple(folded)
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+# -- text, for goldens and tests -------------------------------------------------------------
+
+
+def plain(spans: Inline) -> str:
+    return "".join(span.text for span in spans)
+
+
+def describe(block: Block) -> str:
+    """One readable line (or a few) per block."""
+    if isinstance(block, Heading):
+        return f"{'#' * block.level} {plain(block.spans)}"
+    if isinstance(block, Paragraph):
+        return f"[{block.style}] {plain(block.spans)}"
+    if isinstance(block, Quote):
+        return f"> {plain(block.spans)}"
+    if isinstance(block, ListBlock):
+        marker = "1." if block.ordered else "-"
+        return "\n".join(f"{marker} {plain(item)}" for item in block.items)
+    if isinstance(block, Table):
+        lines = [" | ".join(plain(cell) for cell in block.header)] if block.header else []
+        lines += [" | ".join(plain(cell) for cell in row) for row in block.rows]
+        return "\n".join(f"|{line}|" for line in lines)
+    if isinstance(block, Figure):
+        return f"[figure {block.name}]"
+    if isinstance(block, PageBreak):
+        return "[page break]"
+    if isinstance(block, Rule):
+        return "[rule]"
+    return ""
+
+
+def iter_text(document: Document) -> Iterator[str]:
+    """Every piece of visible text, block by block."""
+    for block in document.blocks:
+        text = describe(block)
+        if text:
+            yield text

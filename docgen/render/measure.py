@@ -1,0 +1,26 @@
+"""The renderer's measurements that one-page fitting asks for (``documents.timeline.Measure``)."""
+
+from __future__ import annotations
+
+from docgen.markup.blocks import Document
+from docgen.markup.figures import TimelineChart
+from docgen.render import pdf
+from docgen.render.styles import POINTS_PER_INCH, StyleSheet
+
+
+class PdfMeasure:
+    """Measurements taken with the PDF renderer, so the page fitted is the page printed."""
+
+    def fits_one_page(self, document: Document) -> bool:
+        return pdf.fits_one_page(document)
+
+    def render(self, document: Document) -> bytes:
+        return pdf.render_pdf(document)
+
+    def page_count(self, data: bytes) -> int:
+        return pdf.page_count(data)
+
+    def chart_shortens(self, chart: TimelineChart, page: str, height_inches: float) -> bool:
+        from docgen.render.chart import chart_shortens
+
+        return chart_shortens(chart, StyleSheet(page=page).frame_width, height_inches * POINTS_PER_INCH)
