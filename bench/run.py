@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import yaml  # noqa: E402
 from long_history import scaled_case, ten_year_case  # noqa: E402
 
-from docgen import blocks  # noqa: E402
+from docgen.markup import blocks  # noqa: E402
 from docgen.case.loading import load_case, validate_case  # noqa: E402
 from docgen.options import Options  # noqa: E402
 from docgen.pipeline import _FITTED, available_documents, generate  # noqa: E402
