@@ -1,14 +1,18 @@
 """Case files in: YAML or JSON -> Case, with the file, field and line in every error.
 
-YAML is read with a safe loader only; files over ``MAX_BYTES``, nesting deeper than ``MAX_DEPTH``
-and anchors/aliases that expand past ``MAX_NODES`` are refused before anything is built.
-Timestamps are kept as text so that the date rules (and their messages) are docgen's own.
+Only regular files are read, and at most ``MAX_BYTES`` of them (counted as they are read, so a
+device or a pipe named as a case file is refused, never read forever). YAML is read by
+``docgen.case.yaml_reader`` (events to plain data, YAML 1.2 core schema); nesting deeper than
+``MAX_DEPTH`` and anchors/aliases that expand past ``MAX_NODES`` values or ``MAX_TEXT`` characters
+are refused while reading. JSON is read by the standard library, checked the same way.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import os
+import stat
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -17,72 +21,23 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
 from yaml.reader import Reader
-from yaml.resolver import Resolver
 
 from docgen.case.model import Case, Problem, _excerpt, iter_problems
+from docgen.case.yaml_reader import MAX_DIGITS, Refused, format_path, read_yaml, yaml11_number
 from docgen.errors import CaseFileError, Located
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 500_000
+#: Characters of text a file may expand to through aliases (its own text is at most MAX_BYTES).
+MAX_TEXT = 4 * MAX_BYTES
 
 _Path = tuple[str | int, ...]
 
 
-try:  # libyaml's event parser, when PyYAML was built with it: several times faster
-    from yaml._yaml import CParser as _Parser  # noqa: I001
-
-    _FAST = True
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    _FAST = False
-
-
-if _FAST:
-
-    class _CaseLoader(Composer, _Parser, SafeConstructor, Resolver):
-        """The safe loader, with dates left as text (docgen parses and checks them itself).
-
-        Events come from libyaml; nodes are composed in Python, where nesting that is too deep
-        ends in a RecursionError (libyaml's own composer recurses in C, and a hostile file nested a
-        million levels deep would crash the process)."""
-
-        def __init__(self, text: str) -> None:
-            bad = Reader.NON_PRINTABLE.search(text)  # what PyYAML's own reader refuses, at once
-            if bad:
-                raise yaml.reader.ReaderError("<file>", bad.start(), ord(bad.group()), "unicode",
-                                              "special characters are not allowed")
-            _Parser.__init__(self, text)
-            Composer.__init__(self)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-
-else:  # pragma: no cover
-
-    class _CaseLoader(yaml.SafeLoader):  # type: ignore[no-redef]
-        """The safe loader, with dates left as text (docgen parses and checks them itself)."""
-
-
-_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _CaseLoader.construct_yaml_str)  # type: ignore[type-var]
-
-#: Longer runs of digits are not numbers anyone means; they become infinity, which the
-#: field checks then refuse with the field's path (Python refuses to convert them at all).
-_MAX_DIGITS = 1000
-
-
-def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    if len(str(node.value)) > _MAX_DIGITS:
-        return float("inf")
-    return yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
-
-
 def _parse_json_int(text: str) -> object:
-    return float("inf") if len(text) > _MAX_DIGITS else int(text)
-
-
-_CaseLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    return float("inf") if len(text) > MAX_DIGITS else int(text)
 
 
 def load_case(path: str | Path) -> Case:
@@ -90,10 +45,7 @@ def load_case(path: str | Path) -> Case:
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise CaseFileError(name, [Located("", None, f"the file is {size:,} bytes; case files are limited to {MAX_BYTES:,} bytes")])
-        raw = path.read_bytes()
+        raw = _read_regular_file(path, name)
     except FileNotFoundError:
         raise CaseFileError(name, [Located("", None, "no such file; expected the path of a YAML or JSON case file")]) from None
     except IsADirectoryError:
@@ -101,6 +53,36 @@ def load_case(path: str | Path) -> Case:
     except OSError as error:
         raise CaseFileError(name, [Located("", None, f"cannot be read ({error.strerror or 'input/output error'})")]) from None
     return parse_case(raw, name, as_json=path.suffix.lower() == ".json")
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of a regular file, refusing anything else (a device, a pipe, a socket) before
+    reading, and stopping after MAX_BYTES + 1 bytes whatever the file claims its size is."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(descriptor)
+        mode = status.st_mode
+        if stat.S_ISREG(mode) and status.st_size > MAX_BYTES:
+            raise CaseFileError(name, [Located("", None, f"the file is {status.st_size:,} bytes; "
+                                                         f"case files are limited to {MAX_BYTES:,} bytes")])
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise CaseFileError(name, [Located("", None, "is not a regular file (a device, pipe or socket); "
+                                                         "expected a YAML or JSON case file")])
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            chunk = os.read(descriptor, min(1 << 20, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(descriptor)
+    if size > MAX_BYTES:
+        raise CaseFileError(name, [Located("", None, f"the file is over {MAX_BYTES:,} bytes; case files are limited to that")])
+    return b"".join(chunks)
 
 
 def parse_case(raw: bytes | str, name: str = "<case>", *, as_json: bool = False) -> Case:
@@ -114,8 +96,15 @@ def parse_case(raw: bytes | str, name: str = "<case>", *, as_json: bool = False)
             raise CaseFileError(name, [Located("", None, f"is not UTF-8 text (byte {error.start}); save it as UTF-8")]) from None
     else:
         text = raw
-    data, lines = _read_json(text, name) if as_json else _read_yaml(text, name)
-    return validate_case(data, name, lines)
+    if not as_json:
+        data, lines = _read_yaml(text, name)
+        return validate_case(data, name, lines)
+    data = _read_json(text, name)
+    try:
+        return validate_case(data, name, {})
+    except CaseFileError:  # the lines are wanted only for the messages
+        pass
+    return validate_case(data, name, _json_lines(text))
 
 
 def validate_case(data: object, name: str = "<case>", lines: Mapping[_Path, int] | None = None) -> Case:
@@ -139,66 +128,39 @@ def validate_case(data: object, name: str = "<case>", lines: Mapping[_Path, int]
 
 
 def _read_yaml(text: str, name: str) -> tuple[object, dict[_Path, int]]:
+    bad = Reader.NON_PRINTABLE.search(text)  # what YAML does not allow, found at once
+    if bad:
+        where = text.count("\n", 0, bad.start()) + 1
+        raise CaseFileError(name, [Located("", where, f"not valid YAML: character #x{ord(bad.group()):04x} is not allowed "
+                                                     "(a control character; save the file as plain text)")])
     try:
-        loader = _CaseLoader(text)  # the reader refuses control characters here, before any parsing
-    except yaml.reader.ReaderError as error:
-        where = text.count("\n", 0, error.position) + 1
-        code = error.character if isinstance(error.character, int) else 0
-        raise CaseFileError(name, [Located("", where, f"not valid YAML: character #x{code:04x} is not allowed "
-                                                     "(a control character; save the file as plain text)")]) from None
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise CaseFileError(name, [Located("", None, "the file is empty; expected a case file (see `docgen schema`)")])
-        lines: dict[_Path, int] = {}
-        problems: list[Located] = []
-        _check_tree(node, (), 0, lines, problems, {})
-        if problems:
-            raise CaseFileError(name, problems)
-        data = loader.construct_document(node)
-    except _Refused as refused:
+        reading = read_yaml(text, max_depth=MAX_DEPTH, max_values=MAX_NODES, max_text_bytes=MAX_TEXT)
+    except Refused as refused:
         raise CaseFileError(name, [refused.problem]) from None
     except yaml.MarkedYAMLError as error:
         if "nesting depth" in (error.problem or ""):  # PyYAML 6.0.4 and later have a limit of their own
             raise CaseFileError(name, [_too_deep()]) from None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = error.problem or error.context or "not valid YAML"
+        what = _excerpt(error.problem or error.context or "not valid YAML")
         raise CaseFileError(name, [Located("", line, f"not valid YAML: {what}")]) from None
-    except yaml.YAMLError:
-        raise CaseFileError(name, [Located("", None, "not valid YAML")]) from None
-    except RecursionError:
-        raise CaseFileError(name, [_too_deep()]) from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-def _read_json(text: str, name: str) -> tuple[object, dict[_Path, int]]:
-    # JSON is YAML too: a first pass gives the line of each field and finds duplicate keys by
-    # path. Where PyYAML cannot read a JSON file, messages go without lines.
-    lines: dict[_Path, int] = {}
-    try:
-        loader = _CaseLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is not None:
-                problems: list[Located] = []
-                _check_tree(node, (), 0, lines, problems, {})
-                if problems:
-                    raise CaseFileError(name, problems)
-        finally:
-            loader.dispose()
-    except _Refused as refused:
-        raise CaseFileError(name, [refused.problem]) from None
     except (yaml.YAMLError, RecursionError):
-        lines = {}
+        raise CaseFileError(name, [Located("", None, "not valid YAML")]) from None
+    if reading.problems:
+        raise CaseFileError(name, reading.problems)
+    if reading.data is None:
+        raise CaseFileError(name, [Located("", None, "the file is empty; expected a case file (see `docgen schema`)")])
+    return reading.data, reading.lines
+
+
+def _read_json(text: str, name: str) -> object:
+    duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in items:
             if key in result:
-                raise CaseFileError(name, [Located(_excerpt(key), None, "appears twice in one object; keep one")])
+                duplicates.append(key)
             result[key] = value
         return result
 
@@ -208,67 +170,55 @@ def _read_json(text: str, name: str) -> tuple[object, dict[_Path, int]]:
         raise CaseFileError(name, [Located("", error.lineno, f"not valid JSON: {error.msg}")]) from None
     except RecursionError:
         raise CaseFileError(name, [_too_deep()]) from None
-    return data, lines
+    if duplicates or not _small_enough(data):
+        # read again as YAML, which locates each duplicate key and the place that is too deep
+        try:
+            reading = read_yaml(text, max_depth=MAX_DEPTH, max_values=MAX_NODES, max_text_bytes=MAX_TEXT)
+        except Refused as refused:
+            raise CaseFileError(name, [refused.problem]) from None
+        except (yaml.YAMLError, RecursionError):
+            reading = None
+        if reading is not None and reading.problems:
+            raise CaseFileError(name, reading.problems)
+        if duplicates:
+            raise CaseFileError(name, [Located(_excerpt(duplicates[0]), None, "appears twice in one object; keep one")])
+        raise CaseFileError(name, [_too_deep()])
+    return data
+
+
+def _small_enough(data: object) -> bool:
+    """Whether parsed data nests at most MAX_DEPTH levels and holds at most MAX_NODES values
+    (JSON has no aliases, so this is its size as written); iterative, so never a recursion."""
+    stack: list[tuple[object, int]] = [(data, 0)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES or depth > MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return True
+
+
+def _json_lines(text: str) -> dict[_Path, int]:
+    """The line of each field of a JSON text (JSON is YAML), or none where it cannot be had."""
+    try:
+        return read_yaml(text, max_depth=MAX_DEPTH, max_values=MAX_NODES, max_text_bytes=MAX_TEXT).lines
+    except (Refused, yaml.YAMLError, RecursionError):
+        return {}
 
 
 def _too_deep() -> Located:
     return Located("", None, f"nested too deeply; case files nest at most {MAX_DEPTH} levels")
 
 
-class _Refused(Exception):
-    """A tree refused before it is built (too deep or too large)."""
-
-    def __init__(self, problem: Located) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-def _check_tree(
-    node: yaml.Node, path: _Path, depth: int, lines: dict[_Path, int], problems: list[Located], sizes: dict[int, int]
-) -> int:
-    """Record the line of every field, refuse duplicate keys, deep nesting and alias bombs.
-
-    Returns the number of values the subtree expands to (an alias counts each time it is used;
-    each node is measured once).
-    """
-    line = node.start_mark.line + 1
-    if depth > MAX_DEPTH:
-        raise _Refused(Located(_format_path(path), line, f"nested too deeply; case files nest at most {MAX_DEPTH} levels"))
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    sizes[id(node)] = 1  # a self-referencing alias counts once while it is being measured
-    lines.setdefault(path, line)
-    total = 1
-    if isinstance(node, yaml.MappingNode):
-        keys: set[object] = set()
-        for key_node, value_node in node.value:
-            key: str | int = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(len(keys))
-            if key in keys:
-                problems.append(Located(_format_path(path + (key,)), key_node.start_mark.line + 1, "appears twice; keep one"))
-            keys.add(key)
-            lines.setdefault(path + (key,), key_node.start_mark.line + 1)
-            total += _check_tree(value_node, path + (key,), depth + 1, lines, problems, sizes)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            total += _check_tree(item, path + (index,), depth + 1, lines, problems, sizes)
-    if total > MAX_NODES:
-        raise _Refused(Located("", None, f"expands to more than {MAX_NODES:,} values (anchors and aliases included); refused"))
-    sizes[id(node)] = total
-    return total
-
-
 # -- messages -----------------------------------------------------------------------------------
 
 
-def _format_path(path: _Path) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:  # a key the user typed (an unknown field) is shown as a short excerpt
-            text += ("." if text else "") + _excerpt(str(part))
-    return text
+_format_path = format_path
 
 
 def _locate(problem: Problem, lines: Mapping[_Path, int]) -> Located:
@@ -336,6 +286,11 @@ def _message(detail: Mapping[str, Any], path: _Path) -> str:
         reason = str(context.get("reason", "not a date"))
         return reason if "expected" in reason else f"{reason}; expected a real date as YYYY-MM-DD, YYYY-MM or YYYY"
     if kind in {"float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"}:
+        other_reading = yaml11_number(value) if isinstance(value, str) else None
+        if other_reading is not None:
+            return (f"'{_excerpt(str(value))}' is not written as a plain decimal number (some YAML readers take it as "
+                    f"{other_reading}, others as text); write it in decimal digits, without leading zeros, "
+                    "underscores or colons")
         whole = kind.startswith("int") or field in {"severity", "days", "every_days"}
         return f"expected a {'whole number' if whole else 'number'}, not {_describe(value)}"
     if kind == "string_type":

@@ -9,6 +9,8 @@ Arithmetic is done in `Decimal`, so doses such as 2.25, 0.125 or 0.41 mg come ou
 
 from __future__ import annotations
 
+from collections import deque
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -278,23 +280,35 @@ def guideline_warnings(points: Sequence[tuple[date, float]]) -> list[str]:
                 )
             )
 
+    # Windows of reductions: for each last point, the first points less than 14 days before it
+    # and after the latest single-step warning. Both bounds only move forward, so the largest
+    # dose before a first point is kept in a monotonic queue (earliest index first among equals):
+    # linear in the number of points, however long the history.
     windows: dict[int, tuple[date, str]] = {}  # by the window's starting point
+    candidates: deque[int] = deque()  # first points, their doses before them decreasing
+    next_first = 1
+    latest_warned = 1 if len(ordered) > 1 and warned[1] else 0
     for last in range(2, len(ordered)):
-        if exempt[last]:
+        if warned[last]:
+            latest_warned = last
+        while next_first < last:
+            while candidates and doses[candidates[-1] - 1] < doses[next_first - 1]:
+                candidates.pop()
+            candidates.append(next_first)
+            next_first += 1
+        while candidates and (
+            candidates[0] <= latest_warned
+            or (ordered[last][0] - ordered[candidates[0]][0]).days >= GUIDELINE_WINDOW_DAYS
+        ):
+            candidates.popleft()
+        if exempt[last] or latest_warned == last or not candidates:
             continue
-        best: tuple[float, int] | None = None
-        for first in range(1, last):
-            span = (ordered[last][0] - ordered[first][0]).days
-            if span >= GUIDELINE_WINDOW_DAYS or any(warned[first : last + 1]):
-                continue
-            before, after = doses[first - 1], doses[last]
-            if before <= 0 or after >= before:
-                continue
-            reduction = _percent_reduction(before, after)
-            if reduction > GUIDELINE_MAX_PERCENT and (best is None or reduction > best[0]):
-                best = (reduction, first)
-        if best is not None:
-            reduction, first = best
+        first = candidates[0]
+        before, after = doses[first - 1], doses[last]
+        if before <= 0 or after >= before:
+            continue
+        reduction = _percent_reduction(before, after)
+        if reduction > GUIDELINE_MAX_PERCENT:
             windows[first] = (
                 ordered[last][0],
                 f"{_format_dose(doses[first - 1])} → {_format_dose(doses[last])} mg/day between "

@@ -350,7 +350,7 @@ BAD: list[tuple[str, str, str, int, str]] = [
     ("dose as text", MINIMAL.replace("mg_per_day: 1.0", "mg_per_day: one"),
      "medications[0].doses[0].mg_per_day", 7, "expected a number, not the text 'one'"),
     ("dose yes/no", MINIMAL.replace("mg_per_day: 1.0", "mg_per_day: yes"),
-     "medications[0].doses[0].mg_per_day", 7, "expected a number, not yes/no (true)"),
+     "medications[0].doses[0].mg_per_day", 7, "expected a number, not the text 'yes'"),
     ("severity 11", MINIMAL + SYMPTOM.replace("SEVERITY", "11"),
      "symptoms[0].course[0].severity", 12, "expected a number at most 10, not 11"),
     ("severity -1", MINIMAL + SYMPTOM.replace("SEVERITY", "-1"),
@@ -384,7 +384,7 @@ BAD: list[tuple[str, str, str, int, str]] = [
      "patient.name", 4, "appears twice; keep one"),
     ("duplicate section", MINIMAL + "patient:\n  name: Bob\n",
      "patient", 8, "appears twice; keep one"),
-    ("unquoted number as text", MINIMAL.replace("name: Ann", "name: Ann\n  mrn: 0042117"),
+    ("unquoted number as text", MINIMAL.replace("name: Ann", "name: Ann\n  mrn: 42117"),
      "patient.mrn", 4, "(put it in quotes"),
     ("address not a list", MINIMAL.replace("name: Ann", "name: Ann\n  address: 12 Elm Street"),
      "patient.address", 4, "expected a list, not the text '12 Elm Street'"),
@@ -393,7 +393,7 @@ BAD: list[tuple[str, str, str, int, str]] = [
     ("unclosed quote", MINIMAL.replace("name: Ann", "name: 'Ann"),
      "(the whole file)", 8, "not valid YAML: found unexpected end of stream"),
     ("two documents", MINIMAL + "---\n" + MINIMAL,
-     "(the whole file)", 8, "not valid YAML: but found another document"),
+     "(the whole file)", 8, "holds more than one YAML document"),
     ("a list", "- version: 1\n- patient: Ann\n",
      "(the whole file)", 1, "expected a mapping of sections (version, patient, medications, ...)"),
     ("a number", "42\n",
@@ -634,7 +634,12 @@ def test_a_million_levels_deep_is_refused_not_a_crash(tmp_path: Path, nesting: s
     completed = subprocess.run([sys.executable, "-m", "docgen.cli", "validate", str(path)],
                                capture_output=True, text=True, timeout=60)
     assert completed.returncode == 1, completed
-    assert completed.stderr.strip() == f"{path}: (the whole file): nested too deeply; case files nest at most 40 levels"
+    message = completed.stderr.strip()
+    # located where docgen's own limit speaks first (block nesting), the whole file where the
+    # parser's does (flow nesting in PyYAML 6.0.4 and later): docgen's message either way
+    assert message.startswith((f"{path}: (the whole file): ", f"{path}: x[0][0]")), message
+    assert message.endswith(": nested too deeply; case files nest at most 40 levels"), message
+    assert len(message.splitlines()) == 1
 
 
 # -- every problem at once, and short messages ---------------------------------------------------
@@ -731,9 +736,10 @@ def test_huge_integer_is_a_case_file_error(tmp_path: Path, name: str) -> None:
     assert "medications[0].doses[0].mg_per_day" in str(error)
 
 
-def test_unquoted_number_is_shown_as_typed(tmp_path: Path) -> None:
-    error = _error(_write(tmp_path, MINIMAL.replace("name: Ann", "name: Ann\n  mrn: 0042117")))
-    assert "17487" not in _line(error, "patient.mrn", 4)
+def test_a_number_with_leading_zeros_in_a_text_field_is_kept_as_typed(tmp_path: Path) -> None:
+    """YAML 1.1 readers take 0042117 as the octal number 17487; docgen keeps it as typed."""
+    case = load_case(_write(tmp_path, MINIMAL.replace("name: Ann", "name: Ann\n  mrn: 0042117")))
+    assert case.patient.mrn == "0042117"
 
 
 @pytest.mark.parametrize("value", ["true", "1.0"])
