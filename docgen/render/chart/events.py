@@ -1,0 +1,83 @@
+"""The event row, drawn: a marker for each event by its kind on one line, and below it each event's
+number and label on a flag (where the flags go is worked out in ``flags``), with a note of the
+events left out. ``event_label_numbers`` gives the numbers, for a page that explains them."""
+
+from __future__ import annotations
+
+from reportlab.graphics.shapes import Circle, Group, Line, Polygon, Rect
+
+from docgen.markup.figures import EventMarker, TimelineChart
+from docgen.render.chart.flags import _event_levels, _Flag, _FlagLayout
+from docgen.render.chart.layout import _Box
+from docgen.render.chart.scale import _TimeScale
+from docgen.render.chart.style import _BLACK, _WHITE, ChartStyle, _gray
+from docgen.render.chart.text import _note_cut, _string, _width, _wrap
+from docgen.render.fonts import BOLD, ITALIC, REGULAR
+
+_EVENT_KINDS = ("diagnosis", "test", "hospitalization", "visit", "other")
+
+
+def event_label_numbers(chart: TimelineChart) -> tuple[tuple[int, EventMarker], ...]:
+    """The events in the order and with the numbers the chart prints beside their markers.
+
+    Where the chart is crowded it prints the number alone; a caller lists these to explain them.
+    """
+    ordered = sorted(enumerate(chart.events), key=lambda pair: (pair[1].day, pair[0]))
+    return tuple((number, event) for number, (_, event) in enumerate(ordered, start=1))
+
+
+def _marker(kind: str, x: float, y: float, size: float) -> list[object]:
+    half = size / 2
+    solid = {"fillColor": _BLACK, "strokeColor": _BLACK, "strokeWidth": 0.5}
+    hollow = {"fillColor": _WHITE, "strokeColor": _BLACK, "strokeWidth": 0.8}
+    if kind == "diagnosis":
+        return [Polygon([x, y - half * 1.2, x + half, y, x, y + half * 1.2, x - half, y], **solid)]
+    if kind == "test":
+        return [Polygon([x - half, y - half * 0.85, x + half, y - half * 0.85, x, y + half * 0.95], **hollow)]
+    if kind == "hospitalization":
+        return [Rect(x - half * 0.85, y - half * 0.85, half * 1.7, half * 1.7, **solid)]
+    if kind == "visit":
+        return [Circle(x, y, half * 0.85, **hollow)]
+    cross = {"strokeColor": _BLACK, "strokeWidth": 0.9}
+    reach = half * 0.7
+    return [
+        Line(x - reach, y - reach, x + reach, y + reach, **cross),
+        Line(x - reach, y + reach, x + reach, y - reach, **cross),
+    ]
+
+
+def _draw_event_row(
+    group: Group, chart: TimelineChart, scale: _TimeScale, lane: _Box, width: float, style: ChartStyle
+) -> None:
+    """Markers by kind on one line, numbered flags below them, the hidden-event note in the gutter."""
+    size = style.label_size
+    muted = _gray(style.muted_gray)
+    group.add(_string(2, lane.y1 - size, "Events", BOLD, size))
+    if chart.hidden_events > 0:
+        note = f"+{chart.hidden_events} more events (not shown)"
+        for number, line in enumerate(_wrap(note, ITALIC, size, lane.x0 - 6)[:2]):
+            baseline = lane.y1 - size - (number + 1) * size * 1.18
+            group.add(_string(2, baseline, line, ITALIC, size, fillColor=muted))
+    marker_y = lane.y1 - style.marker_size / 2 - 1.5
+    rule = {"strokeColor": _gray(style.rule_gray), "strokeWidth": style.hairline}
+    group.add(Line(scale.left, marker_y, scale.right, marker_y, **rule))
+    numbered = event_label_numbers(chart)
+    for number, event in numbered:
+        kind = event.kind if event.kind in _EVENT_KINDS else "other"
+        for shape in _marker(kind, scale.x(event.day), marker_y, style.marker_size):
+            group.add(shape)
+    levels = _event_levels(lane, marker_y, style)
+    flags = [_Flag(scale.x(event.day), str(number), event.label) for number, event in numbered]
+    _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style).place()
+    stem_top = marker_y - style.marker_size / 2 - 0.4
+    for flag in flags:
+        if flag.box is None:
+            continue
+        group.add(Line(flag.x, flag.box.y0, flag.x, stem_top, strokeColor=muted, strokeWidth=0.4))
+        text_width = flag.box.x1 - flag.box.x0 - 2.6
+        left = flag.box.x0 + 1.3 if flag.box.x0 >= flag.x - 0.5 else flag.box.x1 - 1.3 - text_width
+        group.add(_string(left, flag.baseline, flag.tag, BOLD, size))
+        if flag.text:
+            _note_cut(flag.label, flag.text)
+            text_left = left + _width(flag.tag, BOLD, size) + 2.5
+            group.add(_string(text_left, flag.baseline, flag.text, REGULAR, size))
