@@ -29,7 +29,7 @@ from conftest import ROOT, NetworkUsed, docx_text, folded, pdf_pages, run_main
 
 from docgen import output
 from docgen.case.loading import validate_case
-from docgen.errors import OutputError
+from docgen.errors import OutputError, TemplateError
 from docgen.options import Options
 from docgen.pipeline import available_documents, generate
 
@@ -437,7 +437,7 @@ def test_sha256sum_checks_a_packet(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "expected"), [
     ("<p>{{ ''.__class__.__mro__[1].__subclasses__() }}</p>", "timeline.xml.j2, line 2: access to attribute '__class__' of 'str' object is unsafe"),
     ("<p>{{ patient.__init__.__globals__ }}</p>", "timeline.xml.j2, line 2: access to attribute '__init__'"),
-    ("<p>{{ range(10 ** 9) | list }}</p>", "timeline.xml.j2, line 2: OverflowError in an expression or filter"),
+    ("<p>{{ range(10 ** 9) | list }}</p>", "timeline.xml.j2, line 2: loops over range() give more than 1,000,000 values in one document"),
     ("<p>{{ patient.name | dose }}</p>", "timeline.xml.j2, line 2: TypeError in an expression or filter"),
     ("{% include '../../../../../../../../etc/passwd' %}", "template '../../../../../../../../etc/passwd' was not found"),
     ("<p>{{ patient.name </p>", "timeline.xml.j2, line 2: "),
@@ -560,3 +560,84 @@ def test_a_word_longer_than_a_page_is_wrapped_not_an_error() -> None:
     for name in available_documents(case, OPTIONS):
         for output_format in ("pdf", "docx"):
             assert generate(case, name, output_format, OPTIONS)
+
+
+# -- templates and the template cache: nothing on disk trusted that docgen did not make ----------
+
+
+def _user_templates(tmp_path: Path, body: str) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "timeline.xml.j2").write_text(f'<document title="t">{body}</document>', encoding="utf-8")
+    return folder
+
+
+def test_an_include_that_leaves_the_template_folder_through_a_link_is_not_found(tmp_path: Path) -> None:
+    from docgen.markup.templating import render_markup
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for the document", encoding="utf-8")
+    folder = _user_templates(tmp_path, "<p>{% include 'outside.txt' %}</p>")
+    (folder / "outside.txt").symlink_to(outside)
+    with pytest.raises(TemplateError) as caught:
+        render_markup("timeline.xml.j2", {}, str(folder))
+    assert "not for the document" not in str(caught.value)
+    assert "was not found in" in str(caught.value)
+
+
+def test_a_missing_template_named_by_case_text_is_not_quoted(tmp_path: Path) -> None:
+    from docgen.markup.templating import render_markup
+
+    folder = _user_templates(tmp_path, "<p>{% include name %}</p>")
+    with pytest.raises(TemplateError) as caught:
+        render_markup("timeline.xml.j2", {"name": "Jordan Rivera"}, str(folder))
+    assert "Rivera" not in str(caught.value)
+
+
+@pytest.mark.parametrize("body", [
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    "<p>{{ 'x' * 100000000 }}</p>",
+    "<p>{{ 10 ** 100000 }}</p>",
+])
+def test_a_user_template_cannot_ask_for_unbounded_work(tmp_path: Path, body: str) -> None:
+    import time
+
+    from docgen.markup.templating import render_markup
+
+    folder = _user_templates(tmp_path, body)
+    started = time.perf_counter()
+    with pytest.raises(TemplateError) as caught:
+        render_markup("timeline.xml.j2", {}, str(folder))
+    assert time.perf_counter() - started < 5
+    assert str(caught.value).startswith(str(folder / "timeline.xml.j2"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="ownership and modes are POSIX")
+@pytest.mark.parametrize("mode", [0o777, 0o755, 0o770])
+def test_a_cache_folder_others_can_reach_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int) -> None:
+    from docgen.markup import templating
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = templating.cache_dir()
+    folder.mkdir(parents=True)
+    for level in (folder.parents[1], folder.parent, folder):
+        level.chmod(mode)
+    assert templating._bytecode_cache() is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="ownership and modes are POSIX")
+def test_planted_bytecode_that_others_can_write_is_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from docgen.markup import templating
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = templating._bytecode_cache()
+    assert cache is not None
+    env = jinja2.Environment()
+    bucket = jinja2.bccache.Bucket(env, "planted", "checksum")
+    target = Path(cache._get_cache_filename(bucket))  # type: ignore[attr-defined]
+    target.write_bytes(b"planted")
+    target.chmod(0o666)
+    cache.load_bytecode(bucket)
+    assert bucket.code is None

@@ -12,7 +12,8 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import jinja2.runtime
+import jinja2.exceptions
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -88,10 +91,23 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
             super().set_bucket(bucket)
 
     def load_bytecode(self, bucket: Any) -> None:
+        """Only a regular file of this user's, writable by no one else, is read (as jinja2's own
+        default cache folder is checked): compiled code is code, and runs as this user."""
+        filename = self._get_cache_filename(bucket)
         try:
-            super().load_bytecode(bucket)
+            descriptor = os.open(filename, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        try:
+            status = os.fstat(descriptor)
+            if not _trusted(status):
+                return
+            with os.fdopen(descriptor, "rb", closefd=False) as stream:
+                bucket.load_bytecode(stream)
         except (OSError, ValueError, EOFError, TypeError):
             bucket.reset()
+        finally:
+            os.close(descriptor)
 
     def dump_bytecode(self, bucket: Any) -> None:
         try:
@@ -118,15 +134,79 @@ def cache_dir() -> Path:
     return Path(base) / "docgen" / "templates" / fingerprint
 
 
+def _trusted(status: os.stat_result) -> bool:
+    """A file or folder of this user's that no one else can write (and, for a file, a regular one)."""
+    import stat
+
+    owner = os.getuid() if hasattr(os, "getuid") else status.st_uid
+    kind_ok = stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)
+    return kind_ok and status.st_uid == owner and not status.st_mode & 0o022
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The cache, when docgen's cache folders are this user's own real folders, readable by the
+    user alone; otherwise (made by someone else, a link, too open) none: templates are compiled
+    each time, as if there were no cache."""
     try:
         folder = cache_dir()
         folder.parents[2].mkdir(parents=True, exist_ok=True)  # the user's cache folder
         for level in (folder.parents[1], folder.parent, folder):  # docgen's own: readable by the user alone
             level.mkdir(mode=0o700, exist_ok=True)
+            status = os.lstat(level)
+            if not (_trusted(status) and not status.st_mode & 0o077 and not os.path.islink(level)):
+                return None
     except (OSError, RuntimeError):  # no home folder, or not writable: compile each time
         return None
     return _TemplateCache(str(folder))
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A user's template folder: a template or include that resolves outside it (through a link,
+    say) is not found, so a template cannot pull another file of the computer into a document."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self._root = os.path.realpath(folder) + os.sep
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not os.path.realpath(filename).startswith(self._root):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with the work a template can ask for bounded: ``range`` gives at most
+    ``MAX_RANGE`` values in all per document, and ``*`` and ``**`` cannot build huge values."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise jinja2.exceptions.SecurityError("a power above 64 is not allowed in a template")
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > MAX_RANGE:
+                    raise jinja2.exceptions.SecurityError(f"a value longer than {MAX_RANGE:,} is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
+
+
+#: The most values ``range`` gives a template in one document, in all its loops together.
+MAX_RANGE = 1_000_000
+#: The most seconds a template from --templates may run for one document.
+USER_TEMPLATE_SECONDS = 30
+
+
+class _RangeBudget:
+    def __init__(self) -> None:
+        self.left = MAX_RANGE
+
+    def __call__(self, *arguments: int) -> Any:
+        values = range(*arguments)
+        if len(values) > self.left:
+            raise jinja2.exceptions.SecurityError(f"loops over range() give more than {MAX_RANGE:,} values in one document")
+        self.left -= len(values)
+        return values
 
 
 @cache
@@ -134,9 +214,9 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     """One compiled environment per template folder, kept for the process."""
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(user_dir))
+        loaders.append(_ConfinedLoader(user_dir))
     loaders.append(jinja2.FileSystemLoader(str(template_dir())))
-    env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), bytecode_cache=_bytecode_cache(), **_SETTINGS)
+    env = _BoundedEnvironment(loader=jinja2.ChoiceLoader(loaders), bytecode_cache=_bytecode_cache(), **_SETTINGS)
     env.filters.update(
         date=format_date,
         mg=format_mg,
@@ -152,17 +232,52 @@ def render_markup(template: str, context: Mapping[str, Any], user_dir: str | Non
     """Render one template to block XML; errors name the template file and line."""
     env = environment(user_dir)
     try:
-        return env.get_template(template).render(context)
+        with _time_limit(USER_TEMPLATE_SECONDS if user_dir is not None else None):
+            return env.get_template(template).render({**context, "range": _RangeBudget()})
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name or template}, line {error.lineno}"
         raise TemplateError(f"{where}: {error.message}") from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(f"template '{error.name}' was not found in {user_dir or template_dir()}") from None
+        # the name is shown only when it looks like a template's file name: a name built from
+        # the case (an include of the patient's name) is not echoed
+        name = str(error.name)
+        looks_like_a_path = re.fullmatch(r"[\w.\-/]{1,80}", name) is not None and (name.endswith(".j2") or "/" in name)
+        shown = f"'{name}'" if looks_like_a_path else "(a name that is not a template file)"
+        raise TemplateError(f"template {shown} was not found in {user_dir or template_dir()}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{_template_line(template)}: {_excerpt(error.message or type(error).__name__, 160)}") from None
     except Exception as error:  # a filter or attribute failed inside a template
         # the exception's own text is not shown: it can quote the case (a value it could not use)
         raise TemplateError(f"{_template_line(template)}: {type(error).__name__} in an expression or filter") from None
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Stop a template that runs longer than ``seconds`` (on the main thread of a POSIX system,
+    where a timer signal can interrupt it); no limit where ``seconds`` is None."""
+    import signal
+    import threading
+
+    if seconds is None or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise TemplateError(f"the template ran for more than {seconds:g} seconds and was stopped") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _template_line(template: str) -> str:
