@@ -265,7 +265,7 @@ def schedule_csv(case: Case) -> str:
     for planned in planned_tapers(case):
         for step in planned.schedule.steps:
             writer.writerow([
-                planned.medication.drug,
+                spreadsheet_text(planned.medication.drug),
                 step.number,
                 step.date.isoformat(),
                 format_mg(step.mg_per_day),
@@ -274,6 +274,13 @@ def schedule_csv(case: Case) -> str:
                 step.form,
                 "" if step.ml_per_day is None else format_mg(step.ml_per_day),
                 step.held_days,
-                "; ".join(step.notes),
+                spreadsheet_text("; ".join(step.notes)),
             ])
     return buffer.getvalue()
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula: a cell that begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP's rule
+    for CSV injection). Numeric cells are written as numbers and need no such mark."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 
@@ -519,3 +520,21 @@ def test_projected_tapers_at_or_below_25_percent_stay_quiet_over_two_weeks(
     points = [(plan["start"] - timedelta(days=1), schedule.start_mg)]
     points += [(step.date, step.mg_per_day) for step in schedule.steps if step.mg_per_day >= 0.1]
     assert guideline_warnings(points) == []
+
+
+@pytest.mark.parametrize("drug", ["=HYPERLINK(\"http://x\")", "+SUM(1)", "-1+2", "@SUM(A1)", "\tTAB", "\rCR"])
+def test_the_csv_never_carries_a_formula(tmp_path, drug):
+    import csv
+    import io
+
+    from docgen.case.loading import parse_case
+    from docgen.facts.taper_plan import schedule_csv
+
+    text = ("version: 1\npatient: {name: A}\nmedications:\n  - drug: " + json.dumps(drug) +
+            "\n    doses: [{date: 2026-01-01, mg_per_day: 2}]\n"
+            "    taper: {start: 2026-02-01, percent: 10, every_days: 14, smallest_step_mg: 0.25}\n")
+    rows = list(csv.reader(io.StringIO(schedule_csv(parse_case(text.encode(), "case.yaml")), newline="")))
+    assert len(rows) > 2
+    for row in rows[1:]:
+        assert row[0] == "'" + drug
+        assert all(cell[:1] not in ("=", "+", "@", "\t", "\r") for cell in row)
