@@ -54,155 +54,210 @@ class _Model(BaseModel):
 
 
 class Patient(_Model):
-    name: Name
-    date_of_birth: PartialDate | None = None
+    """The patient the documents are about."""
+
+    name: Name = Field(description="Full name, as on every document. Not empty.")
+    date_of_birth: PartialDate | None = Field(default=None, description="Date of birth.")
     mrn: Text | None = Field(default=None, description="The record number on the chart.")
-    address: Lines = []
-    phone: Text | None = None
-    email: Text | None = None
+    address: Lines = Field(default=[], description="Postal address, one entry per line.")
+    phone: Text | None = Field(default=None, description="Phone number.")
+    email: Text | None = Field(default=None, description="Email address.")
 
 
 class PreparedBy(_Model):
-    name: Name
-    role: PreparerRole | None = None
+    """Who compiled the timeline."""
+
+    name: Name = Field(description="Their name. Not empty.")
+    role: PreparerRole | None = Field(default=None, description="Who they are to the patient.")
 
 
 class Clinician(_Model):
-    id: Name
-    name: Name
-    role: ClinicianRole = "other"
-    specialty: Text | None = None
-    organization: Text | None = None
-    address: Lines = []
-    phone: Text | None = None
-    fax: Text | None = None
-    email: Text | None = None
+    """A member of the care team, listed once and referred to everywhere else by `id`."""
+
+    id: Name = Field(description="The short name other fields use for this clinician (`dr-chen`). Unique, not empty.")
+    name: Name = Field(description="Name and credentials, as on a letter (`Lena Chen, MD`). Not empty.")
+    role: ClinicianRole = Field(default="other", description="Their part in the patient's care.")
+    specialty: Text | None = Field(default=None, description="Their specialty (`Psychiatry`).")
+    organization: Text | None = Field(default=None, description="The practice or hospital they work for.")
+    address: Lines = Field(default=[], description="Postal address, one entry per line.")
+    phone: Text | None = Field(default=None, description="Phone number.")
+    fax: Text | None = Field(default=None, description="Fax number.")
+    email: Text | None = Field(default=None, description="Email address.")
 
 
 class Dose(_Model):
-    date: PartialDate
+    """One dose entry: the dose from its date until the next entry of the same medication."""
+
+    date: PartialDate = Field(description="When this dose began.")
     mg_per_day: Milligrams = Field(description="Total daily dose in mg; 0 means stopped.")
-    note: Text | None = None
-    source: Text | None = None
+    note: Text | None = Field(default=None, description="A note (`0.5 mg twice daily`, `25% reduction`).")
+    source: Text | None = Field(default=None, description="Where it is recorded (`Rx history, Lakeside pharmacy`, "
+                                                          "`patient-reported`).")
 
 
 class Hold(_Model):
-    at_mg_per_day: Milligrams
-    days: Annotated[StrictInt, Field(ge=1)]
+    """A planned pause in a taper."""
+
+    at_mg_per_day: Milligrams = Field(description="The pause comes once the dose first reaches or falls below this.")
+    days: Annotated[StrictInt, Field(ge=1, description="The days the pause adds.")]
 
 
 class Taper(_Model):
-    start: PartialDate
-    percent: Annotated[StrictFloat | StrictInt, Field(gt=0, lt=100)]
-    every_days: Annotated[StrictInt, Field(ge=1)]
-    holds: list[Hold] = []
-    smallest_step_mg: PositiveMilligrams | None = None
-    liquid_below_mg: PositiveMilligrams | None = None
-    liquid_mg_per_ml: PositiveMilligrams | None = None
-    stop_below_mg: Milligrams | None = None
+    """The prescriber's taper plan from here on."""
+
+    start: PartialDate = Field(description="The date of the first reduction.")
+    percent: Annotated[StrictFloat | StrictInt, Field(gt=0, lt=100, description="Each step takes this percentage of "
+                                                                                "the current dose off.")]
+    every_days: Annotated[StrictInt, Field(ge=1, description="Days between steps.")]
+    holds: list[Hold] = Field(default=[], description="Planned pauses.")
+    smallest_step_mg: PositiveMilligrams | None = Field(default=None, description="What the tablets can measure: "
+                                                                                  "each dose is rounded to it.")
+    liquid_below_mg: PositiveMilligrams | None = Field(default=None, description="Below this daily dose, a liquid "
+                                                                                 "is used.")
+    liquid_mg_per_ml: PositiveMilligrams | None = Field(default=None, description="The liquid's strength: doses are "
+                                                                                  "then rounded to 0.1 mL of it.")
+    stop_below_mg: Milligrams | None = Field(default=None, description="Once the dose reaches or falls below this, "
+                                                                       "the next step is 0.")
 
 
 class Medication(_Model):
-    drug: Name
-    brand: Text | None = None
-    indication: Text | None = None
-    prescriber: Text | None = None
-    doses: Annotated[list[Dose], Field(min_length=1)]
-    taper: Taper | None = None
+    """A medication and its doses over time."""
+
+    drug: Name = Field(description="The generic name (`clonazepam`). Not empty.")
+    brand: Text | None = Field(default=None, description="The brand name (`Klonopin`).")
+    indication: Text | None = Field(default=None, description="What it was prescribed for.")
+    prescriber: Text | None = Field(default=None, description="The prescribing clinician's `id`.")
+    doses: Annotated[list[Dose], Field(min_length=1, description="The dose entries: each holds from its date until "
+                                                                 "the next.")]
+    taper: Taper | None = Field(default=None, description="The prescriber's plan from here on.")
 
 
 class CoursePoint(_Model):
-    date: PartialDate
-    severity: Annotated[StrictInt, Field(ge=0, le=10)]
-    note: Text | None = None
-    source: Text | None = None
+    """One reading of a symptom's severity."""
+
+    date: PartialDate = Field(description="The date of the reading.")
+    severity: Annotated[StrictInt, Field(ge=0, le=10, description="How severe it was, on a scale of 0 to 10.")]
+    note: Text | None = Field(default=None, description="A note on this reading (`window`).")
+    source: Text | None = Field(default=None, description="Where it is recorded.")
 
 
 class Symptom(_Model):
-    name: Name
-    category: SymptomCategory = "other"
-    onset: PartialDate
-    course: list[CoursePoint] = []
-    resolved: PartialDate | None = None
-    note: Text | None = None
-    source: Text | None = None
+    """Something that happened to the body or mind, from its onset."""
+
+    name: Name = Field(description="What it is (`tremor, both hands`). Not empty.")
+    category: SymptomCategory = Field(default="other", description="The kind of symptom.")
+    onset: PartialDate = Field(description="When it began.")
+    course: list[CoursePoint] = Field(default=[], description="Its severity over time.")
+    resolved: PartialDate | None = Field(default=None, description="When it ended; null while ongoing. Not before "
+                                                                   "`onset`.")
+    note: Text | None = Field(default=None, description="A note (`worse for about two weeks after each reduction`).")
+    source: Text | None = Field(default=None, description="Where it is recorded.")
 
 
 class Event(_Model):
-    date: PartialDate
-    kind: EventKind = "other"
-    title: Name
-    detail: Text | None = None
-    clinician: Text | None = None
-    source: Text | None = None
+    """A visit, diagnosis, test, hospital stay or other dated event."""
+
+    date: PartialDate = Field(description="When it happened.")
+    kind: EventKind = Field(default="other", description="What kind of event it was.")
+    title: Name = Field(description="What happened (`MRI brain without contrast`). Not empty.")
+    detail: Text | None = Field(default=None, description="The result or details (`no structural abnormality`).")
+    clinician: Text | None = Field(default=None, description="The `id` of the clinician involved.")
+    source: Text | None = Field(default=None, description="Where it is recorded.")
 
 
 class Finding(_Model):
-    sign: Name
-    result: FindingResult
-    note: Text | None = None
+    """One FND rule-in sign and what the exam found."""
+
+    sign: Name = Field(description="A key from the built-in catalog (`hoover`, `tremor_entrainment`, ...) or any "
+                                   "other name as free text. Not empty.")
+    result: FindingResult = Field(description="positive: the sign is present; negative: tested and not present; "
+                                              "inconclusive; not_tested.")
+    note: Text | None = Field(default=None, description="A note (`tremor did not entrain to 3 Hz tapping`).")
 
 
 class FndExam(_Model):
-    date: PartialDate
-    examiner: Text | None = None
-    findings: list[Finding] = []
-    source: Text | None = None
+    """An examination for the rule-in signs of functional neurological disorder (FND)."""
+
+    date: PartialDate = Field(description="When it took place.")
+    examiner: Text | None = Field(default=None, description="The examining clinician's `id`.")
+    findings: list[Finding] = Field(default=[], description="The signs tested and what was found.")
+    source: Text | None = Field(default=None, description="Where it is recorded.")
 
 
 class Recipient(_Model):
-    organization: Name
-    attention: Text | None = None
-    address: Lines = []
-    fax: Text | None = None
-    email: Text | None = None
+    """The covered entity that holds the record, and who there receives the request."""
+
+    organization: Name = Field(description="The organization's name. Not empty.")
+    attention: Text | None = Field(default=None, description="Who there (`Privacy Officer`, `Health Information "
+                                                             "Management`).")
+    address: Lines = Field(default=[], description="Postal address, one entry per line.")
+    fax: Text | None = Field(default=None, description="Fax number.")
+    email: Text | None = Field(default=None, description="Email address.")
 
 
 class Representative(_Model):
-    name: Name
-    authority: Text | None = None
+    """A personal representative who signs the request instead of the patient."""
+
+    name: Name = Field(description="Their name. Not empty.")
+    authority: Text | None = Field(default=None, description="What gives them the right to act "
+                                                             "(`health care power of attorney dated 2025-03-01`).")
 
 
 class AmendmentItem(_Model):
-    record: Name
-    date: PartialDate | None = None
-    author: Text | None = None
-    current_text: Text | None = None
-    requested_text: Text | None = None
-    source: Text | None = None
+    """One entry of the record to be amended."""
+
+    record: Name = Field(description="Which record (`Neurology consultation note`). Not empty.")
+    date: PartialDate | None = Field(default=None, description="The record's date.")
+    author: Text | None = Field(default=None, description="The `id` of the clinician who wrote it.")
+    current_text: Text | None = Field(default=None, description="What the record says now, quoted exactly.")
+    requested_text: Text | None = Field(default=None, description="The amendment asked for; where absent, docgen "
+                                                                  "proposes an addition from the case.")
+    source: Text | None = Field(default=None, description="Where the record can be found.")
 
 
 class NotifyEntry(_Model):
-    name: Name
-    address: Lines = []
+    """Someone the amendment should be sent to."""
+
+    name: Name = Field(description="A person or organization. Not empty.")
+    address: Lines = Field(default=[], description="Postal address, one entry per line.")
 
 
 class Response(_Model):
-    received_on: PartialDate | None = None
-    decision: Decision | None = None
-    basis: Text | None = None
+    """What came back from the covered entity, for the follow-up letters."""
+
+    received_on: PartialDate | None = Field(default=None, description="When the answer came; null while none has "
+                                                                      "come.")
+    decision: Decision | None = Field(default=None, description="What was decided.")
+    basis: Text | None = Field(default=None, description="The reason the entity gave for a denial, as written.")
     extended_to: PartialDate | None = Field(
         default=None, description="With decision: extended, the new date the entity gave."
     )
 
 
 class Amendment(_Model):
-    to: Recipient
-    date: PartialDate | None = None
-    sent_by: Text | None = None
-    representative: Representative | None = None
-    state: Text | None = None
-    items: Annotated[list[AmendmentItem], Field(min_length=1)]
-    notify: list[NotifyEntry] = []
-    response: Response | None = None
+    """The request to amend health information under 45 CFR 164.526."""
+
+    to: Recipient = Field(description="Where the request goes.")
+    date: PartialDate | None = Field(default=None, description="The request's date; today if absent.")
+    sent_by: Text | None = Field(default=None, description="How it is sent, for proof of receipt "
+                                                           "(`certified mail, return receipt`).")
+    representative: Representative | None = Field(default=None, description="A personal representative who signs "
+                                                                            "instead of the patient.")
+    state: Text | None = Field(default=None, description="The US state (`IL`), where state law adds rights.")
+    items: Annotated[list[AmendmentItem], Field(min_length=1, description="The record entries to amend.")]
+    notify: list[NotifyEntry] = Field(default=[], description="Who should be sent the amendment.")
+    response: Response | None = Field(default=None, description="What came back.")
 
 
 class TherapistLetter(_Model):
-    from_: Text = Field(alias="from")
-    to: Text
-    date: PartialDate | None = None
-    authorization: Text | None = None
-    requests: Lines = []
+    """The prescriber-to-therapist letter about the taper plan."""
+
+    from_: Text = Field(alias="from", description="The prescriber's `id`: who writes the letter.")
+    to: Text = Field(description="The therapist's `id`: who receives it.")
+    date: PartialDate | None = Field(default=None, description="The letter's date; today if absent.")
+    authorization: Text | None = Field(default=None, description="A release of information on file "
+                                                                 "(`Release of information signed 2026-10-02`).")
+    requests: Lines = Field(default=[], description="Extra points for the letter, as plain sentences.")
 
 
 def _version_one(value: object) -> object:
@@ -214,16 +269,16 @@ def _version_one(value: object) -> object:
 class Case(_Model):
     """One patient's case file."""
 
-    version: Annotated[Literal[1], BeforeValidator(_version_one)]
-    patient: Patient
-    prepared_by: PreparedBy | None = None
-    clinicians: list[Clinician] = []
-    medications: Annotated[list[Medication], Field(min_length=1)]
-    symptoms: list[Symptom] = []
-    events: list[Event] = []
-    fnd_exams: list[FndExam] = []
-    amendment: Amendment | None = None
-    therapist_letter: TherapistLetter | None = None
+    version: Annotated[Literal[1], BeforeValidator(_version_one)] = Field(description="The case-file version: 1.")
+    patient: Patient = Field(description="The patient.")
+    prepared_by: PreparedBy | None = Field(default=None, description="Who compiled the timeline.")
+    clinicians: list[Clinician] = Field(default=[], description="The care team, each listed once.")
+    medications: Annotated[list[Medication], Field(min_length=1, description="What was taken, and when.")]
+    symptoms: list[Symptom] = Field(default=[], description="What happened to the body and mind.")
+    events: list[Event] = Field(default=[], description="Visits, diagnoses, tests and hospital stays.")
+    fnd_exams: list[FndExam] = Field(default=[], description="The FND rule-in signs tested.")
+    amendment: Amendment | None = Field(default=None, description="The HIPAA amendment request.")
+    therapist_letter: TherapistLetter | None = Field(default=None, description="The prescriber-to-therapist letter.")
 
     def clinician(self, clinician_id: str | None) -> Clinician | None:
         """The clinician with this id, or None."""
