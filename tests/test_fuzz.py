@@ -37,6 +37,7 @@ from docgen.markup import blocks
 from docgen.markup.templating import clean_text
 from docgen.options import Options
 from docgen.render.bidi import has_right_to_left
+from docgen.render import docx_fonts
 from docgen.render.chart import _drawn
 
 EXAMPLES = int(os.environ.get("DOCGEN_FUZZ_EXAMPLES", "25"))
@@ -312,6 +313,7 @@ def test_any_valid_case_renders_every_document_faithfully(data: dict[str, Any], 
     first = pipeline.generate(case, again, output_format, options)
     pipeline._FITTED.clear()
     _drawn.cache_clear()
+    docx_fonts._subset.cache_clear()
     rebuilt = parse_case(dump(data, kind).encode("utf-8"), f"case.{kind}", as_json=kind == "json")
     assert pipeline.generate(rebuilt, again, output_format, options) == first
 

@@ -1,7 +1,9 @@
 """Blocks -> DOCX with python-docx, from the same blocks and style sheet as the PDF.
 
-Output is deterministic: core properties are fixed from the document's date and every zip entry
-carries the same timestamp, so the same document gives the same bytes.
+Every face the text is set in is embedded, subset (``docx_fonts``), so a reader without DejaVu
+Sans sees the layout docgen made. Output is deterministic: core properties are fixed from the
+document's date, font keys derive from the fonts' bytes and every zip entry carries the same
+timestamp, so the same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from docgen.markup import blocks
 from docgen.render import fonts
+from docgen.render.docx_fonts import embed_fonts
 from docgen.render.styles import StyleSheet
 
 _BLACK = RGBColor(0, 0, 0)
@@ -49,6 +52,7 @@ def render_docx(document: blocks.Document, created: datetime | None = None) -> b
     _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
     for block in document.blocks:
         _RENDERERS[type(block)](docx, block, sheet)
+    embed_fonts(docx)
     return _package(docx)
 
 
