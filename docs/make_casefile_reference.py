@@ -32,6 +32,7 @@ def field_tables(schema: Schema) -> str:
     definitions: dict[str, Schema] = schema.get("$defs", {})
     sections: list[str] = []
     seen: set[str] = set()
+    first: dict[str, str] = {}
 
     def visit(path: str, node: Schema) -> None:
         required = set(node.get("required", []))
@@ -42,7 +43,10 @@ def field_tables(schema: Schema) -> str:
             kind, target = _type(field, definitions, child_path)
             if target is not None and target[1] not in seen:
                 seen.add(target[1])
+                first[target[1]] = target[0]
                 children.append((target[0], definitions[target[1]]))
+            elif target is not None:  # described where it first appears: link there
+                kind = kind.replace(f"(#{anchor(target[0])})", f"(#{anchor(first[target[1]])})")
             rows.append(f"| `{name}` | {kind} | {'yes' if name in required else 'no'} | {_description(field)} |")
         title = f"`{path}`" if path else "The top level"
         intro = _cell(node.get("description", ""))

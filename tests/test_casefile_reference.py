@@ -56,20 +56,23 @@ def _sections(text: str) -> dict[str, list[tuple[str, str, str]]]:
     return sections
 
 
-def _models(model: type[BaseModel], path: str = "") -> dict[str, type[BaseModel]]:
-    """Every object of the case file by its path, from the pydantic models themselves."""
+def _models(model: type[BaseModel], path: str = "", seen: set[type[BaseModel]] | None = None) -> dict[str, type[BaseModel]]:
+    """Every object of the case file by its path, from the pydantic models themselves (an object
+    used in several places, such as a recipient, is described once, where it first appears)."""
+    seen = set() if seen is None else seen
+    seen.add(model)
     found = {path: model}
     for name, field in model.model_fields.items():
         key = field.alias or name
         annotation: Any = field.annotation
         child_path = f"{path}.{key}" if path else key
         for candidate in _candidates(annotation):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                found.update(_models(candidate, child_path))
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate not in seen:
+                found.update(_models(candidate, child_path, seen))
             elif getattr(candidate, "__origin__", None) is list:
                 (item,) = candidate.__args__
-                if isinstance(item, type) and issubclass(item, BaseModel):
-                    found.update(_models(item, f"{child_path}[]"))
+                if isinstance(item, type) and issubclass(item, BaseModel) and item not in seen:
+                    found.update(_models(item, f"{child_path}[]", seen))
     return found
 
 

@@ -47,6 +47,19 @@ SymptomCategory = Literal["motor", "sensory", "cognitive", "autonomic", "sleep",
 EventKind = Literal["visit", "diagnosis", "test", "hospitalization", "other"]
 FindingResult = Literal["positive", "negative", "inconclusive", "not_tested"]
 Decision = Literal["accepted", "partly_accepted", "denied", "extended"]
+LogAction = Literal["sent", "received", "call", "extension", "decision", "note"]
+SendMethod = Literal["fax", "mail", "certified mail", "portal", "email", "hand"]
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"'{_excerpt(value)}' is not a country code; expected two letters (ISO 3166-1 alpha-2), "
+                         "for example US, GB, IE, PT")
+    return code
+
+
+Country = Annotated[StrictStr, AfterValidator(_country_code)]
 
 
 class _Model(BaseModel):
@@ -62,6 +75,7 @@ class Patient(_Model):
     address: Lines = Field(default=[], description="Postal address, one entry per line.")
     phone: Text | None = Field(default=None, description="Phone number.")
     email: Text | None = Field(default=None, description="Email address.")
+    country: Country | None = Field(default=None, description="The country, as its two-letter ISO 3166-1 code (`US`, `IE`, `PT`); where absent, a last address line that names a country sets it, otherwise US.")
 
 
 class PreparedBy(_Model):
@@ -83,6 +97,7 @@ class Clinician(_Model):
     phone: Text | None = Field(default=None, description="Phone number.")
     fax: Text | None = Field(default=None, description="Fax number.")
     email: Text | None = Field(default=None, description="Email address.")
+    country: Country | None = Field(default=None, description="The country, as its two-letter ISO 3166-1 code (`US`, `IE`, `PT`); where absent, a last address line that names a country sets it, otherwise US.")
 
 
 class Dose(_Model):
@@ -118,6 +133,11 @@ class Taper(_Model):
                                                                                   "then rounded to 0.1 mL of it.")
     stop_below_mg: Milligrams | None = Field(default=None, description="Once the dose reaches or falls below this, "
                                                                        "the next step is 0.")
+    tablets_mg: list[PositiveMilligrams] = Field(default=[], description="The tablet strengths on hand, in mg: the "
+                                                                         "make-up of each step and pharmacy quantities.")
+    reason: Text | None = Field(default=None, description="Why the taper, in the prescriber's words.")
+    agreed_on: PartialDate | None = Field(default=None, description="When the patient agreed to the plan.")
+    slow_or_pause_if: Text | None = Field(default=None, description="The plan's own rule for slowing or pausing.")
 
 
 class Medication(_Model):
@@ -193,6 +213,7 @@ class Recipient(_Model):
     address: Lines = Field(default=[], description="Postal address, one entry per line.")
     fax: Text | None = Field(default=None, description="Fax number.")
     email: Text | None = Field(default=None, description="Email address.")
+    country: Country | None = Field(default=None, description="The country, as its two-letter ISO 3166-1 code (`US`, `IE`, `PT`); where absent, a last address line that names a country sets it, otherwise US.")
 
 
 class Representative(_Model):
@@ -220,6 +241,7 @@ class NotifyEntry(_Model):
 
     name: Name = Field(description="A person or organization. Not empty.")
     address: Lines = Field(default=[], description="Postal address, one entry per line.")
+    country: Country | None = Field(default=None, description="The country, as its two-letter ISO 3166-1 code (`US`, `IE`, `PT`); where absent, a last address line that names a country sets it, otherwise US.")
 
 
 class Response(_Model):
@@ -232,6 +254,18 @@ class Response(_Model):
     extended_to: PartialDate | None = Field(
         default=None, description="With decision: extended, the new date the entity gave."
     )
+
+
+class LogEntry(_Model):
+    """One thing that happened to a request, for proof and for its deadlines."""
+
+    date: PartialDate = Field(description="When it happened.")
+    action: LogAction = Field(description="sent, received (proof of receipt: the clock runs from here), call, "
+                                          "extension, decision or note.")
+    method: SendMethod | None = Field(default=None, description="How: fax, mail, certified mail, portal, email or "
+                                                                "hand.")
+    reference: Text | None = Field(default=None, description="A tracking or reference number.")
+    note: Text | None = Field(default=None, description="A note (`new date 2027-02-23`).")
 
 
 class Amendment(_Model):
@@ -247,6 +281,35 @@ class Amendment(_Model):
     items: Annotated[list[AmendmentItem], Field(min_length=1, description="The record entries to amend.")]
     notify: list[NotifyEntry] = Field(default=[], description="Who should be sent the amendment.")
     response: Response | None = Field(default=None, description="What came back.")
+    log: list[LogEntry] = Field(default=[], description="What happened to the request, oldest first.")
+
+
+class ThirdParty(_Model):
+    """Someone the records are to be sent to instead of the patient."""
+
+    name: Name = Field(description="A person or organization. Not empty.")
+    address: Lines = Field(default=[], description="Postal address, one entry per line.")
+    fax: Text | None = Field(default=None, description="Fax number.")
+    email: Text | None = Field(default=None, description="Email address.")
+    country: Country | None = Field(default=None, description="The country, as its two-letter ISO 3166-1 code (`US`, `IE`, `PT`); where absent, a last address line that names a country sets it, otherwise US.")
+
+
+class AccessRequest(_Model):
+    """A request for copies of the records under 45 CFR 164.524."""
+
+    to: Recipient = Field(description="Where the request goes.")
+    records: Annotated[list[Name], Field(min_length=1, description="The records asked for "
+                                                                   "(`Neurology notes 2023-2025`).")]
+    format: Text | None = Field(default=None, description="The form and format wanted "
+                                                          "(`electronic copy (PDF) by secure e-mail`).")
+    deliver_to: ThirdParty | None = Field(default=None, description="A third party to send the copies to "
+                                                                    "(164.524(c)(3)(ii)).")
+    date: PartialDate | None = Field(default=None, description="The request's date; today if absent.")
+    sent_by: Text | None = Field(default=None, description="How it is sent, for proof of receipt.")
+    representative: Representative | None = Field(default=None, description="A personal representative who signs "
+                                                                            "instead of the patient.")
+    response: Response | None = Field(default=None, description="What came back.")
+    log: list[LogEntry] = Field(default=[], description="What happened to the request, oldest first.")
 
 
 class TherapistLetter(_Model):
@@ -278,6 +341,8 @@ class Case(_Model):
     events: list[Event] = Field(default=[], description="Visits, diagnoses, tests and hospital stays.")
     fnd_exams: list[FndExam] = Field(default=[], description="The FND rule-in signs tested.")
     amendment: Amendment | None = Field(default=None, description="The HIPAA amendment request.")
+    access_request: AccessRequest | None = Field(default=None, description="A request for copies of the records "
+                                                                           "(45 CFR 164.524).")
     therapist_letter: TherapistLetter | None = Field(default=None, description="The prescriber-to-therapist letter.")
 
     def clinician(self, clinician_id: str | None) -> Clinician | None:
