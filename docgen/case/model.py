@@ -36,7 +36,7 @@ def _finite(value: float) -> float:
 
 
 Text = StrictStr
-Name = Annotated[StrictStr, AfterValidator(_not_blank)]
+Name = Annotated[StrictStr, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
 Milligrams = Annotated[StrictFloat | StrictInt, AfterValidator(_finite), Field(ge=0)]
 PositiveMilligrams = Annotated[StrictFloat | StrictInt, AfterValidator(_finite), Field(gt=0)]
 Lines = list[StrictStr]
@@ -438,6 +438,26 @@ def _excerpt(text: str, limit: int = 40) -> str:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a case file, for editors."""
     schema = Case.model_json_schema(by_alias=True)
+    _standard_bounds(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "docgen case file"
     return schema
+
+
+#: pydantic writes the bounds of a number that may be a float or an int in its own words; an
+#: editor reads only JSON Schema's.
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
+def _standard_bounds(node: object) -> None:
+    if isinstance(node, dict):
+        is_number = "anyOf" in node and all(option.get("type") in ("number", "integer") for option in node["anyOf"])
+        for word, keyword in _BOUNDS.items():
+            if is_number and word in node:
+                node[keyword] = node.pop(word)
+        for key, value in node.items():
+            if key not in ("default", "examples", "const", "enum"):
+                _standard_bounds(value)
+    elif isinstance(node, list):
+        for item in node:
+            _standard_bounds(item)

@@ -158,8 +158,23 @@ def _document(root: ElementTree.Element, figures: Mapping[str, object], template
         blocks=tuple(blocks),
         furniture=furniture,
         size=_number(root, "size", "10", 7.0, 24.0),
-        page_size=root.get("page", "letter"),
+        page_size=_choice(root, "page", "letter", PAGE_SIZES),
     )
+
+
+#: The values the attributes that name a style or a size may take (what the renderers know).
+PAGE_SIZES = ("letter", "a4")
+PARAGRAPH_STYLES = ("body", "small", "fine", "title", "subtitle", "address", "right", "signature")
+LIST_STYLES = ("body", "small")
+TABLE_STYLES = ("grid", "plain")
+_INLINE = ("b", "i", "br")
+
+
+def _choice(element: ElementTree.Element, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = element.get(name, default)
+    if value not in allowed:
+        raise ValueError(f"<{element.tag} {name}='{_excerpt(value, 30)}'> is not known; expected one of {', '.join(allowed)}")
+    return value
 
 
 def _number(element: ElementTree.Element, name: str, default: str, low: float, high: float) -> float:
@@ -182,7 +197,7 @@ def _heading(element: ElementTree.Element, _figures: Mapping[str, object], _temp
 
 
 def _paragraph(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
-    return Paragraph(_spans(element), element.get("style", "body"), element.get("keep") == "next")
+    return Paragraph(_spans(element), _choice(element, "style", "body", PARAGRAPH_STYLES), element.get("keep") == "next")
 
 
 def _quote(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
@@ -190,8 +205,13 @@ def _quote(element: ElementTree.Element, _figures: Mapping[str, object], _templa
 
 
 def _list(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
-    items = tuple(_spans(item) for item in element if item.tag == "li")
-    return ListBlock(items, ordered=element.tag == "ol", style=element.get("style", "body"))
+    stray = [child.tag for child in element if child.tag != "li"]
+    loose = [text for text in [element.text] + [child.tail for child in element] if text and text.strip()]
+    if stray or loose:
+        what = f"<{stray[0]}>" if stray else f"the text '{_excerpt(loose[0].strip(), 30)}'"
+        raise ValueError(f"<{element.tag}> holds {what} outside its <li> items; a list holds only <li> items")
+    items = tuple(_spans(item) for item in element)
+    return ListBlock(items, ordered=element.tag == "ol", style=_choice(element, "style", "body", LIST_STYLES))
 
 
 def _table(element: ElementTree.Element, _figures: Mapping[str, object], template: str) -> Block:
@@ -211,7 +231,7 @@ def _table(element: ElementTree.Element, _figures: Mapping[str, object], templat
     if not all(0 < width < float("inf") for width in widths):
         raise TemplateError(f"{template}: a table's column widths must be positive numbers")
     total = sum(widths)
-    return Table(header, tuple(rows), tuple(width / total for width in widths), element.get("style", "grid"))
+    return Table(header, tuple(rows), tuple(width / total for width in widths), _choice(element, "style", "grid", TABLE_STYLES))
 
 
 def _figure(element: ElementTree.Element, figures: Mapping[str, object], template: str) -> Block:
@@ -257,6 +277,9 @@ def _spans(element: ElementTree.Element) -> Inline:
         if node.text:
             spans.append(Span(node.text, bold, italic))
         for child in node:
+            if child.tag not in _INLINE:
+                raise ValueError(f"<{child.tag}> is not an inline element; inside text, expected one of "
+                                 f"{', '.join(f'<{tag}>' for tag in _INLINE)}")
             if child.tag == "br":
                 spans.append(Span(LINE_BREAK, bold, italic))
             else:

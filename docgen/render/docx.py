@@ -200,7 +200,10 @@ _CORE_LIMIT = 255
 def _furniture_run(paragraph: DocxParagraph, text: str, sheet: StyleSheet) -> None:
     run = paragraph.add_run(text)
     run.font.size = Pt(sheet.size("furniture"))
-    run.font.color.rgb = RGBColor(0x4D, 0x4D, 0x4D)
+    run.font.color.rgb = _FURNITURE_GRAY
+
+
+_FURNITURE_GRAY = RGBColor(0x4D, 0x4D, 0x4D)
 
 
 def _field(paragraph: DocxParagraph, instruction: str, sheet: StyleSheet) -> None:
@@ -208,6 +211,7 @@ def _field(paragraph: DocxParagraph, instruction: str, sheet: StyleSheet) -> Non
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
         run = paragraph.add_run()
         run.font.size = Pt(sheet.size("furniture"))
+        run.font.color.rgb = _FURNITURE_GRAY
         if kind == "instr":
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
