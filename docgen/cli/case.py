@@ -19,12 +19,14 @@ def validate(case_file: CaseArgument, table: TableOption = EquivalenceTable.ASHT
     Example: docgen validate samples/bind-labelled-fnd.yaml
     """
     from docgen.case.loading import load_case
+    from docgen.documents import describe_available
     from docgen.facts.review import iter_warnings, summarize
 
     case = load_case(case_file)
     typer.echo(f"{case_file}: valid case file")
     for line in summarize(case):
         typer.echo(f"  {line}")
+    typer.echo(f"  {describe_available(case)}")
     warnings = list(iter_warnings(case, table))
     for warning in warnings:
         typer.echo(f"{case_file}: {warning.field}: warning: {warning.message}", err=True)
@@ -57,3 +59,18 @@ def taper(
 
     case = load_case(case_file)
     typer.echo(schedule_csv(case) if csv else schedule_text(case), nl=not csv)
+
+
+@app.command()
+def signs() -> None:
+    """List the catalog of FND rule-in signs: the keys a case file's fnd_exams findings use.
+
+    Example: docgen signs
+    """
+    from docgen.facts.fnd import CATALOG
+
+    width = max(len(key) for key in CATALOG)
+    typer.echo(f"{'key':<{width}}  sign (what it tests)")
+    for sign in CATALOG.values():
+        typer.echo(f"{sign.key:<{width}}  {sign.name} ({sign.symptom_type})")
+    typer.echo("Any other sign can be written as free text; it is shown as typed.")

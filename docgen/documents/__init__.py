@@ -7,6 +7,8 @@ name, a context builder and what it needs of a case), one template in templates/
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docgen.documents import (
     amendment,
     amendment_follow_up,
@@ -16,6 +18,10 @@ from docgen.documents import (
 )
 from docgen.documents.kind import DocumentKind
 from docgen.errors import DocgenError
+
+if TYPE_CHECKING:
+    from docgen.case.model import Case
+    from docgen.options import Options
 
 #: Every document docgen writes, in packet order.
 DOCUMENTS: tuple[DocumentKind, ...] = (
@@ -42,4 +48,12 @@ def document_kind(name: str) -> DocumentKind:
                                    f"{', '.join(_BY_NAME)}") from None
 
 
-__all__ = ["DOCUMENTS", "DocumentKind", "UnknownDocumentError", "document_kind"]
+def describe_available(case: Case, options: Options | None = None) -> str:
+    """The documents a case has data for, in a line for a person: "documents it has data for:
+    timeline, amendment request, therapist letter"."""
+    labels = [kind.label for kind in DOCUMENTS if kind.missing(case) is None
+              and (kind.applies is None or options is None or kind.applies(case, options))]
+    return f"documents it has data for: {', '.join(labels)}"
+
+
+__all__ = ["DOCUMENTS", "DocumentKind", "UnknownDocumentError", "describe_available", "document_kind"]

@@ -163,6 +163,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
 
 KIND = DocumentKind(
     name="amendment",
+    label="amendment request",
     title=TITLE,
     template=TEMPLATE,
     build_context=build_context,

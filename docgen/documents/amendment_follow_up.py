@@ -103,6 +103,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
 
 KIND = DocumentKind(
     name="amendment-follow-up",
+    label="amendment follow-up",
     title=TITLE,
     template=TEMPLATE,
     build_context=build_context,

@@ -58,6 +58,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
 
 KIND = DocumentKind(
     name="disagreement",
+    label="statement of disagreement",
     title=TITLE,
     template=TEMPLATE,
     build_context=build_context,

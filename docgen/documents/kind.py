@@ -23,6 +23,8 @@ class DocumentKind:
 
     #: The name used in packets (``NAME.pdf``) and on the command line.
     name: str
+    #: What a person calls it, in messages ("amendment request").
+    label: str
     title: str
     #: The template's file name in templates/.
     template: str

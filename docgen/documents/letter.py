@@ -224,6 +224,7 @@ def _is_held_rounding(planned: PlannedTaper, step: TaperStep) -> bool:
 
 KIND = DocumentKind(
     name="letter",
+    label="therapist letter",
     title=TITLE,
     template=TEMPLATE,
     build_context=build_context,

@@ -41,12 +41,6 @@ def summarize(case: Case) -> list[str]:
     findings = sum(len(exam.findings) for exam in case.fnd_exams)
     lines.append(f"FND exams: {count(len(case.fnd_exams), 'exam')}, {count(findings, 'finding')}")
     lines.append(f"clinicians: {count(len(case.clinicians), 'clinician')}")
-    documents = ["timeline"]
-    if case.amendment is not None:
-        documents.append(f"amendment request ({count(len(case.amendment.items), 'item')})")
-    if case.therapist_letter is not None:
-        documents.append("therapist letter")
-    lines.append(f"documents it has data for: {', '.join(documents)}")
     return lines
 
 

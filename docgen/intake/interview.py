@@ -37,6 +37,7 @@ from docgen.case.model import (
 )
 from docgen.facts.equivalence import generic_name
 from docgen.facts.fnd import CATALOG
+from docgen.documents import describe_available
 from docgen.facts.review import summarize
 from docgen.intake.amount_text import parse_dose_text, parse_severity_text
 from docgen.intake.case_document import DEFAULT_CASE_FILE, CaseDocument
@@ -352,7 +353,7 @@ class Interview:
     def _review(self) -> bool:
         case = self.document.check()
         self.say("\nSummary of the case file:")
-        for line in summarize(case):
+        for line in [*summarize(case), describe_available(case)]:
             self.say(f"  {line}")
         if self.added:
             self.say("Added now:")

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES, folded, pdf_pages
+from conftest import ROOT, SAMPLES, folded, pdf_pages, run_main
 from typer.testing import CliRunner
 
 from docgen.cli import app
@@ -176,3 +176,21 @@ def test_packet_includes_the_reminder_only_once_overdue(day: str, follow_up: boo
     assert "disagreement.pdf" not in names  # no denial in this case
     sums = (tmp_path / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     assert sorted(line.split("  ")[1] for line in sums) == sorted(name for name in names if name != "SHA256SUMS")
+
+
+def test_validate_lists_the_documents_from_the_registry() -> None:
+    code, out, _err = run_main("validate", str(ROOT / "samples" / "denied-amendment.yaml"))
+    assert code == 0
+    assert "  documents it has data for: timeline, amendment request, statement of disagreement\n" in out
+
+
+def test_signs_lists_the_catalog_that_validate_points_to() -> None:
+    from docgen.facts.fnd import CATALOG
+
+    code, out, _err = run_main("signs")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].split()[0] == "hoover" and "Hoover's sign (leg weakness)" in lines[1]
+    assert [line.split()[0] for line in lines[1:-1]] == list(CATALOG)
+    _code, _out, err = run_main("validate", str(ROOT / "samples" / "bind-labelled-fnd.yaml"))
+    assert "see `docgen signs` for the catalog keys" in err

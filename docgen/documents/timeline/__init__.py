@@ -9,6 +9,7 @@ from docgen.documents.timeline.fitting import LEVELS, Measure, fit
 
 KIND = DocumentKind(
     name="timeline",
+    label="timeline",
     title=TITLE,
     template=TEMPLATE,
     build_context=build_context,
