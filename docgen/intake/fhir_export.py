@@ -92,11 +92,22 @@ def _files_inside(folder: Path, problems: list[str]) -> list[tuple[Path, str]]:
             name = file.relative_to(folder).as_posix()
             if file.suffix.lower() not in _SUFFIXES:
                 continue
-            if file.is_symlink() and not file.resolve().is_relative_to(root):
-                problems.append(f"file {name}: a link to a file outside the folder; not read")
+            problem = _link_problem(file, root) if file.is_symlink() else None
+            if problem:
+                problems.append(f"file {name}: {problem}; not read")
             elif file.is_file():
                 files.append((file, name))
     return sorted(files, key=lambda found: found[1])
+
+
+def _link_problem(link: Path, root: Path) -> str | None:
+    try:
+        target = link.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return "a link that leads to no file"
+    if not target.is_relative_to(root):
+        return "a link to a file outside the folder"
+    return None if target.is_file() else "a link that leads to no file"
 
 
 def _iter_file(path: Path, name: str, problems: list[str], single: bool = False) -> Iterator[RawResource]:

@@ -581,10 +581,14 @@ def test_links_out_of_a_fhir_folder_are_not_followed(tmp_path: Path) -> None:
     os.symlink(outside / "other.json", folder / "out-link.json")
     os.symlink(outside, folder / "folder-link")
     os.symlink(folder / "notes" / "inside.json", folder / "in-link.json")
+    os.symlink(folder / "loop-b.json", folder / "loop-a.json")
+    os.symlink(folder / "loop-a.json", folder / "loop-b.json")
     result = _fhir(folder)
     _assert_clean(result)
     assert result.exit_code == 0
-    assert _skips(result)[:2] == ["skipped: file folder-link: a link to a folder; not followed",
+    assert _skips(result)[:4] == ["skipped: file folder-link: a link to a folder; not followed",
+                                  "skipped: file loop-a.json: a link that leads to no file; not read",
+                                  "skipped: file loop-b.json: a link that leads to no file; not read",
                                   "skipped: file out-link.json: a link to a file outside the folder; not read"]
     assert "rx-outside" not in result.stdout
     assert "added: lorazepam 2031-05-01: 1 mg/day (MedicationRequest/rx-inside)" in result.stdout.splitlines()
