@@ -441,6 +441,8 @@ def _column_past_the_limit(path: Path) -> Path:
     (_zeros_part(8 * 1024 * 1024), "the part 'xl/media/zeros.xml' is packed {ratio} to 1; a spreadsheet's parts are packed at "
                                    "most 100 to 1, so it is not read"),
     (_inline_string(MAX_CELL_CHARACTERS + 1), "row 2 has a cell of 32,768 characters; a cell is read only up to 32,767 characters"),
+    (_inline_string(MAX_UNPACKED_BYTES), "unpacked, the workbook's parts come to {size}; an .xlsx file is read only up to "
+                                         "52,428,800 bytes unpacked"),
     (_row_past_the_limit, "row 100,001 holds values; a spreadsheet is read only up to row 100,000"),
     (_column_past_the_limit, "row 2 has a value in column 201; a spreadsheet is read only up to column 200"),
 ])
