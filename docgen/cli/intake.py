@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from docgen.errors import DocgenError
+from docgen.terminal import printable
 
 if TYPE_CHECKING:
     from docgen.intake.date_text import DateOrder
@@ -48,13 +49,18 @@ def _reported() -> Iterator[None]:
     try:
         yield
     except DocgenError as error:
-        typer.echo(str(error), err=True)
+        _echo(str(error), err=True)
         raise typer.Exit(1) from None
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Print text that may quote an input file, each line with its control characters escaped."""
+    typer.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
 
 
 def _ask(prompt: str) -> str:
     try:
-        return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=" "))
+        return str(typer.prompt(printable(prompt), default="", show_default=False, prompt_suffix=" "))
     except typer.Abort:  # end of input, or Ctrl-C / Ctrl-D at the prompt
         raise EOFError from None
 
@@ -74,9 +80,9 @@ def init_command(
     with _reported():
         target, replace = init_target(output, source, force)
         document = CaseDocument.load(source) if source is not None else None
-        interview = Interview(_ask, typer.echo, document, str(target))
+        interview = Interview(_ask, _echo, document, str(target))
         if interview.run():
-            typer.echo(f"wrote {interview.document.write(target, replace)}")
+            _echo(f"wrote {interview.document.write(target, replace)}")
 
 
 @import_app.command("doses")
@@ -163,8 +169,8 @@ def _finish(report: ImportReport, target: Path, force: bool) -> None:
     from docgen.intake.import_report import save_report
 
     for line in report.lines():
-        typer.echo(line)
+        _echo(printable(line))  # a line break inside a cell is escaped too: one entry, one line
     if not report.added:
-        typer.echo(f"nothing new to add; {target} not written")
+        _echo(f"nothing new to add; {target} not written")
         return
-    typer.echo(f"wrote {save_report(report, target, force)}")
+    _echo(f"wrote {save_report(report, target, force)}")

@@ -3,7 +3,8 @@
 A dose becomes the total daily dose in mg: "0.5 mg", "0.5", "1/2 tab" or "half a tablet" (of a
 given tablet strength), "1 1/2 tabs", "0.5 mg twice a day", "1 mg + 0.5 mg". Anything that
 would need a guess (a liquid with no strength, "as needed", a tablet of unknown strength, a
-decimal comma) is refused with the reason, never approximated.
+decimal comma) is refused with the reason, never approximated. Messages quote at most 40
+characters of what was written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from docgen.case.model import _excerpt
 from docgen.intake.errors import EntryError
+
+#: The most digits one number in a dose or severity may have ("0.000125" has 7).
+MAX_DIGITS = 15
+#: The largest total daily dose read, in mg (100 g): more is a slip of the pen or of the unit.
+MAX_DAILY_MG = 100_000
 
 #: Examples for prompts and messages.
 DOSE_EXAMPLES = '"0.5 mg", "1", "1/2 tab", "half a tablet", "1 1/2 tabs", "0.5 mg twice a day"'
@@ -79,6 +86,8 @@ def parse_dose_text(text: str, tablet_mg: float | None = None, default_unit: Uni
     original = " ".join(text.strip().split())
     if not original:
         raise EntryError(f"no dose given; expected a dose such as {DOSE_EXAMPLES}")
+    shown = _excerpt(original)
+    _check_digits(original, shown)
     if tablet_mg is not None and not (math.isfinite(tablet_mg) and tablet_mg > 0):
         raise EntryError(f"the tablet strength must be a number of mg above 0, not {tablet_mg}")
     lowered = original.lower()
@@ -86,21 +95,23 @@ def parse_dose_text(text: str, tablet_mg: float | None = None, default_unit: Uni
         lowered = lowered.replace(symbol, replacement)
     lowered = lowered.replace("μ", "µ")
     if re.search(r"\d,\d", lowered):
-        raise EntryError(f"'{original}' has a decimal comma; write it with a point (0.5, not 0,5)")
+        raise EntryError(f"'{shown}' has a decimal comma; write it with a point (0.5, not 0,5)")
     if lowered in {"none", "stopped", "stop", "off", "nil"}:
         return DoseReading(0.0, original)
     if _NOT_DAILY.search(lowered):
-        raise EntryError(f"'{original}' is taken as needed: it has no fixed daily dose; give the total taken that day in mg")
+        raise EntryError(f"'{shown}' is taken as needed: it has no fixed daily dose; give the total taken that day in mg")
     if _NOT_EVERY_DAY.search(lowered):
-        raise EntryError(f"'{original}' is not taken every day; the case records a total dose per day, so enter it by hand with a note")
+        raise EntryError(f"'{shown}' is not taken every day; the case records a total dose per day, so enter it by hand with a note")
     total = Fraction(0)
     used_tablets = False
     has_strength = False
     for part in lowered.split("+"):
-        amount, tablets, strength = _parse_part(part.strip(), original, tablet_mg, default_unit)
+        amount, tablets, strength = _parse_part(part.strip(), shown, tablet_mg, default_unit)
         total += amount
         used_tablets |= tablets
         has_strength |= strength
+    if total > MAX_DAILY_MG:
+        raise EntryError(f"'{shown}' is more than {MAX_DAILY_MG:,} mg a day; check the number and its unit")
     mg_per_day = float(round(total, 6))
     plain = not used_tablets and re.fullmatch(r"(\d+(\.\d+)?|\.\d+)\s*(mg)?(\s*(/\s*day|a day|per day|daily))?", lowered)
     if plain:
@@ -142,7 +153,7 @@ def _parse_part(part: str, original: str, tablet_mg: float | None, default_unit:
         if default_unit == "tablet" or named_strength:
             unit = "tablet"
         elif is_fraction:
-            raise EntryError(f"'{original}' has no unit; write '{part} tab' (with --tablet-mg) or the dose in mg")
+            raise EntryError(f"'{original}' has no unit; write '{_excerpt(part, 20)} tab' (with --tablet-mg) or the dose in mg")
         else:
             unit = "mg"
     if unit.startswith(("ml", "millilit", "drop")):
@@ -178,6 +189,12 @@ def _take_frequency(part: str, original: str) -> tuple[int, str]:
     return 1, part
 
 
+def _check_digits(text: str, shown: str) -> None:
+    longest = max((len(number) for number in re.findall(r"\d+", text)), default=0)
+    if longest > MAX_DIGITS:
+        raise EntryError(f"'{shown}' has a number of {longest:,} digits; a dose or severity has at most {MAX_DIGITS}")
+
+
 def _fraction(numerator: str, denominator: str, original: str) -> Fraction:
     if int(denominator) == 0:
         raise EntryError(f"'{original}' divides by zero")
@@ -194,12 +211,14 @@ def parse_severity_text(text: str) -> int:
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise EntryError("no severity given; expected a whole number from 0 (none) to 10 (worst)")
+    shown = _excerpt(text)
+    _check_digits(cleaned, shown)
     match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s*(?:/|out of|of)\s*10)?", cleaned)
     if not match:
-        raise EntryError(f"'{text.strip()}' is not a severity; expected a whole number from 0 (none) to 10 (worst), e.g. 7 or 7/10")
+        raise EntryError(f"'{shown}' is not a severity; expected a whole number from 0 (none) to 10 (worst), e.g. 7 or 7/10")
     value = Fraction(match.group(1))
     if value.denominator != 1:
-        raise EntryError(f"'{text.strip()}' is not a whole number; severities are whole numbers from 0 to 10")
+        raise EntryError(f"'{shown}' is not a whole number; severities are whole numbers from 0 to 10")
     if not 0 <= value <= 10:
-        raise EntryError(f"'{text.strip()}' is outside 0 to 10; severities are whole numbers from 0 (none) to 10 (worst)")
+        raise EntryError(f"'{shown}' is outside 0 to 10; severities are whole numbers from 0 (none) to 10 (worst)")
     return int(value)

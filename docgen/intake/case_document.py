@@ -4,18 +4,22 @@ in place, checked against the contract, and written whole or not at all.
 Used by `docgen init` and by the importers. Existing entries are never changed: an entry that is
 already there is reported as such, and one that contradicts what is there (another dose on the
 same day, say) is refused with the reason, so that nothing silently wrong gets in.
+
+Each list's dates and names are read once and kept up to date as entries are added, so that an
+import of many thousand entries takes time in proportion to their number.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import BaseModel
@@ -28,6 +32,7 @@ from docgen.case.dates import PartialDate
 from docgen.case.loading import load_case, parse_case
 from docgen.case.model import (
     Case,
+    _excerpt,
     Clinician,
     CoursePoint,
     Dose,
@@ -81,6 +86,8 @@ class CaseDocument:
     def __init__(self, data: CommentedMap, name: str) -> None:
         self.data = data
         self.name = name
+        self._dated: dict[int, _DatedEntries] = {}
+        self._named: dict[str, _NamedEntries] = {}
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -120,19 +127,32 @@ class CaseDocument:
         return [(str(entry.get("id")), str(entry.get("name"))) for entry in self._entries("clinicians")]
 
     def find_medication(self, drug: str) -> CommentedMap | None:
-        key = drug_key(drug)
-        for entry in self._entries("medications"):
-            names = [entry.get("drug"), entry.get("brand")]
-            if any(isinstance(name, str) and drug_key(name) == key for name in names):
-                return entry
-        return None
+        """The first medication whose drug or brand is ``drug`` (any name of the same drug)."""
+        return self._names("medications", _medication_keys).get(drug_key(drug))
 
     def find_symptom(self, name: str) -> CommentedMap | None:
-        key = " ".join(name.split()).casefold()
-        for entry in self._entries("symptoms"):
-            if " ".join(str(entry.get("name", "")).split()).casefold() == key:
-                return entry
-        return None
+        return self._names("symptoms", _symptom_keys).get(_symptom_key(name))
+
+    def _names(self, section: str, keys: Callable[[CommentedMap], list[str]]) -> dict[str, CommentedMap]:
+        value = self.data.get(section)
+        entries = value if isinstance(value, list) else []
+        named = self._named.get(section)
+        if named is None or named.entries is not entries or named.length != len(entries):
+            named = self._named[section] = _NamedEntries(entries, keys)
+        return named.by_key
+
+    def _append_named(self, section: str, node: CommentedMap) -> None:
+        entries = self._list(section)
+        append_entry(entries, node)
+        named = self._named.get(section)
+        if named is not None and named.entries is entries and named.length == len(entries) - 1:
+            named.add(node)
+
+    def _dated_entries(self, entries: CommentedSeq) -> _DatedEntries:
+        dated = self._dated.get(id(entries))
+        if dated is None or dated.entries is not entries or len(dated.keys) != len(entries):
+            dated = self._dated[id(entries)] = _DatedEntries(entries)
+        return dated
 
     def _entries(self, section: str) -> Iterator[CommentedMap]:
         value = self.data.get(section)
@@ -159,8 +179,8 @@ class CaseDocument:
     def add_medication(self, medication: Medication) -> None:
         """A new medication with its doses (refused if the case has it: add doses to it instead)."""
         if self.find_medication(medication.drug) is not None:
-            raise EntryError(f"{medication.drug} is already in the case; its doses are added to it")
-        append_entry(self._list("medications"), to_node(medication))
+            raise EntryError(f"{_excerpt(medication.drug)} is already in the case; its doses are added to it")
+        self._append_named("medications", to_node(medication))
 
     def add_dose(self, drug: str, dose: Dose, brand: str | None = None, indication: str | None = None) -> bool:
         """Add one dose entry to a medication, creating it if new; True when it was created.
@@ -175,55 +195,53 @@ class CaseDocument:
                 drug, brand = generic, brand or drug.strip()  # "Klonopin" is recorded as clonazepam (Klonopin)
             self.add_medication(Medication(drug=drug, brand=brand, indication=indication, doses=[dose]))
             return True
-        doses = medication["doses"]
-        name = medication["drug"]
-        for existing in doses:
-            if PartialDate.parse(existing["date"]) == dose.date:
-                mg = float(existing["mg_per_day"])
-                if mg == dose.mg_per_day:
-                    raise EntryError(f"already in the case ({name} {dose.date.isoformat()}: {_mg(mg)} mg/day)")
-                raise EntryError(f"the case already has {_mg(mg)} mg/day of {name} on {dose.date.isoformat()}, not "
-                                 f"{_mg(dose.mg_per_day)}; not replaced (a day has one total daily dose)")
-        insert_entry(doses, _position(doses, dose.date), to_node(dose))
+        doses = self._dated_entries(medication["doses"])
+        name = _excerpt(str(medication["drug"]))
+        for existing in doses.on(dose.date):
+            mg = float(existing["mg_per_day"])
+            if mg == dose.mg_per_day:
+                raise EntryError(f"already in the case ({name} {dose.date.isoformat()}: {_mg(mg)} mg/day)")
+            raise EntryError(f"the case already has {_mg(mg)} mg/day of {name} on {dose.date.isoformat()}, not "
+                             f"{_mg(dose.mg_per_day)}; not replaced (a day has one total daily dose)")
+        doses.insert(dose.date, to_node(dose))
         return False
 
     def add_symptom(self, symptom: Symptom) -> None:
         if self.find_symptom(symptom.name) is not None:
-            raise EntryError(f"the symptom '{symptom.name}' is already in the case")
-        append_entry(self._list("symptoms"), to_node(symptom))
+            raise EntryError(f"the symptom '{_excerpt(symptom.name)}' is already in the case")
+        self._append_named("symptoms", to_node(symptom))
 
     def add_course_point(self, symptom_name: str, point: CoursePoint) -> None:
         """Add a severity reading to a symptom already in the case."""
         symptom = self.find_symptom(symptom_name)
         if symptom is None:
-            raise EntryError(f"the symptom '{symptom_name}' is not in the case")
+            raise EntryError(f"the symptom '{_excerpt(symptom_name)}' is not in the case")
         onset = PartialDate.parse(symptom["onset"])
         if point.date.latest < onset.earliest:
-            raise EntryError(f"{point.date.isoformat()} is before the recorded onset of '{symptom['name']}' "
+            raise EntryError(f"{point.date.isoformat()} is before the recorded onset of '{_excerpt(str(symptom['name']))}' "
                              f"({onset.isoformat()}); if it began earlier, change its onset by hand")
         if "course" not in symptom or symptom["course"] is None:
             keys = list(symptom.keys())
             insert_key(symptom, keys.index("onset") + 1 if "onset" in keys else len(keys), "course", CommentedSeq())
-        course = symptom["course"]
-        for existing in course:
-            if PartialDate.parse(existing["date"]) == point.date:
-                if int(existing["severity"]) == point.severity:
-                    raise EntryError(f"already in the case ('{symptom['name']}' {point.date.isoformat()}: {point.severity}/10)")
-                raise EntryError(f"the case already has severity {existing['severity']} for '{symptom['name']}' on "
-                                 f"{point.date.isoformat()}, not {point.severity}; not replaced")
-        insert_entry(course, _position(course, point.date), to_node(point))
+        course = self._dated_entries(symptom["course"])
+        name = _excerpt(str(symptom["name"]))
+        for existing in course.on(point.date):
+            if int(existing["severity"]) == point.severity:
+                raise EntryError(f"already in the case ('{name}' {point.date.isoformat()}: {point.severity}/10)")
+            raise EntryError(f"the case already has severity {existing['severity']} for '{name}' on "
+                             f"{point.date.isoformat()}, not {point.severity}; not replaced")
+        course.insert(point.date, to_node(point))
 
     def add_event(self, event: Event) -> None:
-        events = self._list("events")
+        events = self._dated_entries(self._list("events"))
         title = " ".join(event.title.split()).casefold()
-        for existing in events:
-            if PartialDate.parse(existing["date"]) == event.date and " ".join(str(existing["title"]).split()).casefold() == title:
-                raise EntryError(f"already in the case ({event.date.isoformat()}: {existing['title']})")
-        insert_entry(events, _position(events, event.date), to_node(event))
+        for existing in events.on(event.date):
+            if " ".join(str(existing["title"]).split()).casefold() == title:
+                raise EntryError(f"already in the case ({event.date.isoformat()}: {_excerpt(str(existing['title']), 60)})")
+        events.insert(event.date, to_node(event))
 
     def add_fnd_exam(self, exam: FndExam) -> None:
-        exams = self._list("fnd_exams")
-        insert_entry(exams, _position(exams, exam.date), to_node(exam))
+        self._dated_entries(self._list("fnd_exams")).insert(exam.date, to_node(exam))
 
     def _list(self, section: str) -> CommentedSeq:
         value = self.data.get(section)
@@ -258,18 +276,25 @@ class CaseDocument:
 
     def check(self, name: str | None = None, as_json: bool = False) -> Case:
         """Validate the text this document would write; raise InvalidResultError if it fails."""
+        return self._validated(name, as_json)[1]
+
+    def checked_text(self, name: str | None = None, as_json: bool = False) -> str:
+        """The text this document would write, once it validates (raises InvalidResultError)."""
+        return self._validated(name, as_json)[0]
+
+    def write(self, target: Path, force: bool = False) -> Path:
+        """Check, then write atomically; never replaces an existing file unless ``force``."""
+        text = self.checked_text(str(target), target.suffix.lower() == ".json")
+        return write_file(text.encode("utf-8"), target, force)
+
+    def _validated(self, name: str | None, as_json: bool) -> tuple[str, Case]:
+        text = self.to_text(as_json)
         try:
-            return parse_case(self.to_text(as_json), name or self.name, as_json=as_json)
+            return text, parse_case(text, name or self.name, as_json=as_json)
         except CaseFileError as error:
             # lines would point into text that was never written: name the fields only
             problems = "\n".join(replace(problem, line=None).format(error.file) for problem in error.problems)
             raise InvalidResultError(f"nothing was written: the result would not be a valid case file:\n{problems}") from None
-
-    def write(self, target: Path, force: bool = False) -> Path:
-        """Check, then write atomically; never replaces an existing file unless ``force``."""
-        as_json = target.suffix.lower() == ".json"
-        self.check(str(target), as_json)
-        return write_file(self.to_text(as_json).encode("utf-8"), target, force)
 
 
 # -- converting -----------------------------------------------------------------------------------
@@ -303,13 +328,66 @@ def to_node(value: object, field: str = "") -> Any:
     return value
 
 
-def _position(entries: CommentedSeq, when: PartialDate) -> int:
-    """After the last entry dated on or before ``when`` (the start when there is none)."""
-    position = 0
-    for index, entry in enumerate(entries):
-        if isinstance(entry, dict) and PartialDate.parse(entry.get("date")).sort_key() <= when.sort_key():
-            position = index + 1
-    return position
+class _DatedEntries:
+    """A list of dated entries (doses, a symptom's course, events) with each date read once."""
+
+    def __init__(self, entries: CommentedSeq) -> None:
+        self.entries = entries
+        self.keys: list[tuple[date, date] | None] = []  # each entry's sort key; None for a non-entry
+        self.by_date: dict[PartialDate, list[CommentedMap]] = {}
+        for entry in entries:
+            when = PartialDate.parse(entry.get("date")) if isinstance(entry, dict) else None
+            self.keys.append(when.sort_key() if when is not None else None)
+            if when is not None:
+                self.by_date.setdefault(when, []).append(entry)
+        known = [key for key in self.keys if key is not None]
+        self.in_order = len(known) == len(self.keys) and all(a <= b for a, b in zip(known, known[1:]))
+
+    def on(self, when: PartialDate) -> list[CommentedMap]:
+        """The entries dated ``when``, in list order."""
+        return self.by_date.get(when, [])
+
+    def insert(self, when: PartialDate, node: CommentedMap) -> None:
+        """Add ``node`` after the last entry dated on or before ``when`` (first when there is none)."""
+        key = when.sort_key()
+        if self.in_order:
+            position = bisect.bisect_right(cast("list[tuple[date, date]]", self.keys), key)  # no None when in order
+        else:
+            position = max((index + 1 for index, other in enumerate(self.keys) if other is not None and other <= key), default=0)
+        insert_entry(self.entries, position, node)
+        self.keys.insert(position, key)
+        self.by_date.setdefault(when, []).append(node)
+
+
+class _NamedEntries:
+    """A list of named entries (medications, symptoms) by the keys their names give."""
+
+    def __init__(self, entries: list[Any], keys: Callable[[CommentedMap], list[str]]) -> None:
+        self.entries = entries
+        self.keys = keys
+        self.length = 0
+        self.by_key: dict[str, CommentedMap] = {}
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: object) -> None:
+        """Take in the entry just appended to the list."""
+        self.length += 1
+        if isinstance(entry, CommentedMap):
+            for key in self.keys(entry):
+                self.by_key.setdefault(key, entry)
+
+
+def _medication_keys(entry: CommentedMap) -> list[str]:
+    return [drug_key(name) for name in (entry.get("drug"), entry.get("brand")) if isinstance(name, str)]
+
+
+def _symptom_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _symptom_keys(entry: CommentedMap) -> list[str]:
+    return [_symptom_key(str(entry.get("name", "")))]
 
 
 def _mg(value: float) -> str:

@@ -11,6 +11,7 @@ import re
 from enum import Enum
 
 from docgen.case.dates import PartialDate
+from docgen.case.model import _excerpt
 from docgen.intake.errors import AmbiguousDateError, EntryError
 
 #: Examples for prompts and messages.
@@ -54,7 +55,7 @@ def parse_date_text(text: str | PartialDate, order: DateOrder = DateOrder.UNAMBI
     except EntryError:
         raise
     except ValueError as error:  # PartialDate's own checks: "Feb 2023 has no day 30"
-        raise EntryError(f"'{cleaned}': {error}") from None
+        raise EntryError(f"'{_excerpt(cleaned)}': {error}") from None
 
 
 def _parse(text: str, order: DateOrder) -> PartialDate:
@@ -66,7 +67,7 @@ def _parse(text: str, order: DateOrder) -> PartialDate:
     if match:
         first, second, year = (int(part) for part in match.groups())
         if len(match.group(3)) == 2:
-            raise EntryError(f"'{text}' has a two-digit year; write the year in full (19{match.group(3)} or 20{match.group(3)})")
+            raise EntryError(f"'{_excerpt(text)}' has a two-digit year; write the year in full (19{match.group(3)} or 20{match.group(3)})")
         return _day_and_month(text, first, second, year, order)
     match = _MONTH_YEAR.match(text)
     if match:
@@ -80,7 +81,7 @@ def _day_and_month(text: str, first: int, second: int, year: int, order: DateOrd
     if order is DateOrder.MONTH_FIRST:
         return PartialDate(year, first, second)
     if first > 12 and second > 12:
-        raise EntryError(f"'{text}' has no month (neither {first} nor {second} is 1 to 12)")
+        raise EntryError(f"'{_excerpt(text)}' has no month (neither {first} nor {second} is 1 to 12)")
     if first == second or first > 12:
         return PartialDate(year, second, first)
     if second > 12:
@@ -88,7 +89,7 @@ def _day_and_month(text: str, first: int, second: int, year: int, order: DateOrd
     as_day_first = PartialDate(year, second, first)
     as_month_first = PartialDate(year, first, second)
     raise AmbiguousDateError(
-        f"'{text}' could be {as_day_first.display()} or {as_month_first.display()}; "
+        f"'{_excerpt(text)}' could be {as_day_first.display()} or {as_month_first.display()}; "
         f"write it as {as_day_first.isoformat()} or {as_day_first.display()}"
     )
 
@@ -111,11 +112,11 @@ def _parse_words(text: str) -> PartialDate:
         else:
             raise EntryError(_not_a_date(text))
     if year is None:
-        raise EntryError(f"'{text}' has no year; expected a date such as {DATE_EXAMPLES}")
+        raise EntryError(f"'{_excerpt(text)}' has no year; expected a date such as {DATE_EXAMPLES}")
     if month is None and day is not None:
         raise EntryError(_not_a_date(text))
     return PartialDate(year, month, day)
 
 
 def _not_a_date(text: str) -> str:
-    return f"'{text}' is not a date docgen can read; expected a date such as {DATE_EXAMPLES}"
+    return f"'{_excerpt(text)}' is not a date docgen can read; expected a date such as {DATE_EXAMPLES}"

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from docgen.case.dates import PartialDate
-from docgen.case.model import Dose, Event, Patient
+from docgen.case.model import Dose, Event, Patient, _excerpt
 from docgen.facts.equivalence import generic_name
+from docgen.intake.amount_text import MAX_DAILY_MG
 from docgen.intake.case_document import CaseDocument
 from docgen.intake.errors import EntryError, ImportFileError
 from docgen.intake.fhir_export import RawResource, iter_resources, parse_resource
@@ -43,6 +44,8 @@ _TABLET_UNITS = {"{tbl}", "tbl", "tab", "tabs", "tablet", "tablets", "{tablet}",
                  "cap", "caps", "capsule", "capsules", "{cap}"}
 _MG_FACTORS = {"mg": Decimal(1), "milligram": Decimal(1), "milligrams": Decimal(1),
                "ug": Decimal("0.001"), "mcg": Decimal("0.001"), "µg": Decimal("0.001"), "g": Decimal(1000)}
+#: What reading one record can raise; each is reported as that record's reason for being skipped.
+_RECORD_ERRORS = (EntryError, ValueError, ArithmeticError)
 
 
 def import_fhir_export(path: Path, document: CaseDocument | None = None) -> ImportReport:
@@ -73,8 +76,8 @@ def import_fhir_export(path: Path, document: CaseDocument | None = None) -> Impo
                 report.added += _add_dose(raw, resource, medications, report.document)
             else:
                 report.added.append(_add_event(raw, resource, report.document))
-        except (EntryError, ValueError) as error:
-            report.skipped.append(f"{raw.label}: {error}")
+        except _RECORD_ERRORS as error:
+            report.skipped.append(f"{raw.label}: {_skip_reason(error)}")
     report.notes.append(f"{len(resources)} resources read from {path.name}")
     if ignored:
         listed = ", ".join(f"{name} {count}" for name, count in sorted(ignored.items()))
@@ -94,8 +97,8 @@ def _take_patient(patients: list[RawResource], report: ImportReport, new: bool) 
             report.skipped.append(f"{raw.label}: {error}")
     distinct = {_name_words(name) for name, _birth in names}
     if len(distinct) > 1:
-        report.notes.append("the export holds more than one patient (" + "; ".join(name for name, _ in names)
-                            + "): check that every record is the right person's")
+        listed = "; ".join(_excerpt(name) for name, _ in names[:5]) + ("; ..." if len(names) > 5 else "")
+        report.notes.append(f"the export holds more than one patient ({listed}): check that every record is the right person's")
     if new:
         if names:
             name, birth = names[0]
@@ -105,7 +108,8 @@ def _take_patient(patients: list[RawResource], report: ImportReport, new: bool) 
     existing = report.document.patient_name()
     for name, _birth in names:
         if existing and not (_name_words(name) <= _name_words(existing) or _name_words(existing) <= _name_words(name)):
-            report.notes.append(f"the export is for '{name}', this case for '{existing}': check that these are the right person's records")
+            report.notes.append(f"the export is for '{_excerpt(name)}', this case for '{_excerpt(existing)}': "
+                                "check that these are the right person's records")
 
 
 def _patient_name(patient: Any) -> tuple[str, PartialDate | None]:
@@ -150,7 +154,7 @@ def _add_dose(raw: RawResource, resource: Any, medications: dict[str, Any], docu
         period_end = f", until {_date(resource.effectivePeriod.end).isoformat()}"
     verb = {"MedicationRequest": "prescribed", "MedicationStatement": "reported", "MedicationDispense": "dispensed"}[raw.type]
     dose = Dose(date=when, mg_per_day=mg_per_day, note=f"{verb}: {product}, {how}{period_end}", source=raw.source)
-    indication = _reason(resource)
+    indication = _indication(resource)
     created = document.add_dose(drug, dose, brand=brand, indication=indication)
     found = document.find_medication(drug)
     name = str(found["drug"]) if found is not None else drug
@@ -172,7 +176,7 @@ def _product(resource: Any, medications: dict[str, Any]) -> tuple[str, Any]:
             display = resource.medicationReference.display
             if display:
                 return str(display), None
-            raise EntryError(f"the medication '{reference}' is not in the export")
+            raise EntryError(f"the medication '{_excerpt(reference)}' is not in the export")
         concept = medication.code
     text = _concept_text(concept)
     if not text:
@@ -209,7 +213,8 @@ def _medication_date(kind: str, resource: Any) -> PartialDate:
     return _date(value)
 
 
-def _daily_mg(dosages: list[Any], product: str, medication: Any) -> tuple[float, str]:
+def _daily_mg(dosages: list[Any], name: str, medication: Any) -> tuple[float, str]:
+    product = _excerpt(name, 60)
     if not dosages:
         raise EntryError(f"{product}: no dosage given; add the dose by hand")
     sequences = {dosage.sequence for dosage in dosages}
@@ -218,19 +223,25 @@ def _daily_mg(dosages: list[Any], product: str, medication: Any) -> tuple[float,
     total = Decimal(0)
     described: list[str] = []
     for dosage in dosages:
-        text = f" (the instruction reads \"{dosage.text}\")" if dosage.text else ""
+        text = f" (the instruction reads \"{_excerpt(str(dosage.text), 80)}\")" if dosage.text else ""
         if dosage.asNeededBoolean or dosage.asNeededCodeableConcept is not None:
             raise EntryError(f"{product}: taken as needed, so it has no fixed daily dose{text}")
-        amount = _dose_mg(dosage, product, medication, text)
-        times = _times_per_day(dosage.timing)
+        amount = _dose_mg(dosage, name, medication, text)
+        try:
+            times = _times_per_day(dosage.timing)
+        except EntryError as error:
+            raise EntryError(f"{product}: {error}{text}; add the dose by hand") from None
         if times is None:
             raise EntryError(f"{product}: no frequency stated, so the daily dose is not known{text}; add it by hand")
         total += amount * times
         described.append(dosage.text or f"{_mg(float(amount))} mg {_times_text(times)}")
+    if total > MAX_DAILY_MG:
+        raise EntryError(f"{product}: more than {MAX_DAILY_MG:,} mg a day; add the dose by hand if it is right")
     return float(round(total, 6)), "; ".join(described)
 
 
-def _dose_mg(dosage: Any, product: str, medication: Any, text: str) -> Decimal:
+def _dose_mg(dosage: Any, name: str, medication: Any, text: str) -> Decimal:
+    product = _excerpt(name, 60)
     quantity = next((item.doseQuantity for item in dosage.doseAndRate or [] if item.doseQuantity is not None), None)
     if quantity is None:
         ranged = any(item.doseRange is not None for item in dosage.doseAndRate or [])
@@ -239,15 +250,17 @@ def _dose_mg(dosage: Any, product: str, medication: Any, text: str) -> Decimal:
     if quantity.value is None:
         raise EntryError(f"{product}: the dose has no value{text}")
     value = Decimal(str(quantity.value))
+    if not value.is_finite() or not 0 <= value <= MAX_DAILY_MG:
+        raise EntryError(f"{product}: the dose value is outside 0 to {MAX_DAILY_MG:,}{text}; add the dose by hand")
     unit = str(quantity.code or quantity.unit or "").strip().casefold()
     if unit in _MG_FACTORS:
         return value * _MG_FACTORS[unit]
     if unit in _TABLET_UNITS:
-        strength = _tablet_strength(product, medication)
+        strength = _tablet_strength(name, medication)
         if strength is None:
             raise EntryError(f"{product}: the dose is in tablets of an unstated strength{text}; add it by hand in mg")
         return value * strength
-    shown = quantity.unit or quantity.code or "no unit"
+    shown = _excerpt(str(quantity.unit or quantity.code or "no unit"), 20)
     raise EntryError(f"{product}: the dose is in '{shown}', not mg or tablets{text}; add it by hand in mg")
 
 
@@ -258,10 +271,11 @@ def _tablet_strength(product: str, medication: Any) -> Decimal | None:
         unit = str((numerator.code or numerator.unit or "") if numerator else "").casefold()
         if numerator is not None and numerator.value is not None and unit in _MG_FACTORS and \
                 (denominator is None or denominator.value in (None, 1)):
-            return Decimal(str(numerator.value)) * _MG_FACTORS[unit]
+            strength = Decimal(str(numerator.value)) * _MG_FACTORS[unit]
+            return strength if strength.is_finite() and 0 < strength <= MAX_DAILY_MG else None
     strengths = re.findall(r"(\d+(?:\.\d+)?)\s*MG\b", product, flags=re.IGNORECASE)
     if len(strengths) == 1 and re.search(r"\b(tablet|tab|capsule)s?\b", product, flags=re.IGNORECASE) \
-            and not re.search(r"/\s*(ml|actuat)", product, flags=re.IGNORECASE):
+            and not re.search(r"/\s*(ml|actuat)", product, flags=re.IGNORECASE) and len(strengths[0]) <= 15:
         return Decimal(strengths[0])
     return None
 
@@ -274,9 +288,14 @@ def _times_per_day(timing: Any) -> Decimal | None:
         return None
     if repeat is not None and repeat.period is not None:
         days = _PERIOD_DAYS.get(str(repeat.periodUnit or ""))
+        period = Decimal(str(repeat.period))
+        frequency = Decimal(repeat.frequency if repeat.frequency is not None else 1)
         if days is None:
             return None
-        return Decimal(repeat.frequency or 1) / (Decimal(str(repeat.period)) * days)
+        if not period.is_finite() or period <= 0 or frequency < 1:
+            raise EntryError(f"the timing gives {_excerpt(str(repeat.frequency), 20)} doses every "
+                             f"{_excerpt(str(repeat.period), 20)} {repeat.periodUnit}, which is no number of doses a day")
+        return frequency / (period * days)
     if repeat is not None and repeat.when:
         return Decimal(len(repeat.when))
     for coding in (timing.code.coding or []) if timing.code is not None else []:
@@ -290,7 +309,14 @@ def _times_text(times: Decimal) -> str:
     return {Decimal(1): "once a day", Decimal(2): "twice a day"}.get(times, f"{_mg(float(times))} times a day")
 
 
-def _reason(resource: Any) -> str | None:
+def _skip_reason(error: Exception) -> str:
+    """Why a record was skipped: docgen's own reasons as they are; an arithmetic fault by its kind."""
+    if isinstance(error, ArithmeticError):
+        return "a number in it is out of range (it cannot be turned into a daily dose)"
+    return str(error)
+
+
+def _indication(resource: Any) -> str | None:
     for concept in getattr(resource, "reasonCode", None) or []:
         text = _concept_text(concept)
         if text:
@@ -335,7 +361,7 @@ def _add_event(raw: RawResource, resource: Any, document: CaseDocument) -> str:
             missing = "performed[x]"
         kind = "test"
     if value is None:
-        raise EntryError(f"{title}: no date ({missing}); add it by hand if you know it")
+        raise EntryError(f"{_excerpt(title, 60)}: no date ({missing}); add it by hand if you know it")
     detail = "; ".join(part for part in detail_parts if part) or None
     event = Event(date=_date(value), kind=kind, title=title, detail=detail, source=raw.source)  # type: ignore[arg-type]
     document.add_event(event)
@@ -377,7 +403,7 @@ def _date(value: object) -> PartialDate:
     try:
         return PartialDate.parse(str(value)[:10])
     except ValueError:
-        raise EntryError(f"the date '{value}' cannot be read") from None
+        raise EntryError(f"the date '{_excerpt(str(value))}' cannot be read") from None
 
 
 def _mg(value: float) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docgen.errors import OutputError
 from docgen.intake.case_document import CaseDocument
+from docgen.output import write_file
 
 
 @dataclass
@@ -43,9 +44,8 @@ def save_report(report: ImportReport, target: Path, force: bool = False) -> Path
     Raises InvalidResultError (nothing written) when the result would not be a valid case file,
     and OutputError when ``target`` exists and ``force`` is not given.
     """
-    as_json = target.suffix.lower() == ".json"
-    report.document.check(str(target), as_json)
+    text = report.document.checked_text(str(target), target.suffix.lower() == ".json")
     if target.exists() and not force:
         raise OutputError(f"{target}: not changed; it exists already. Add --force to write these entries into it, "
                           "or -o NEW_FILE.yaml to write the result to a new file")
-    return report.document.write(target, force)
+    return write_file(text.encode("utf-8"), target, force)

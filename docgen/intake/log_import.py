@@ -2,7 +2,8 @@
 
 Each readable row becomes an entry whose ``source`` names the file and row; each row that
 cannot be read without a guess (an ambiguous date, a dose in tablets of unknown strength, two
-different doses for one day) is skipped and reported with its row number and the reason.
+different doses for one day) is skipped and reported with its row number and the reason, and
+the rest of the file is read. Only a file that cannot be read at all stops the import.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar, cast, get_args
 
+from pydantic import ValidationError
+
 from docgen.case.dates import PartialDate
-from docgen.case.model import CoursePoint, Dose, Symptom, SymptomCategory
+from docgen.case.model import CoursePoint, Dose, Symptom, SymptomCategory, _excerpt
 from docgen.intake.amount_text import parse_dose_text, parse_severity_text
 from docgen.intake.case_document import CaseDocument, drug_key
 from docgen.intake.date_text import DateOrder, parse_date_text
@@ -40,6 +43,8 @@ SYMPTOM_COLUMNS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "comments", "remarks"),
 }
 _CATEGORIES: tuple[str, ...] = get_args(SymptomCategory)
+#: What reading one row can raise; each is reported as that row's reason for being skipped.
+_ROW_ERRORS = (EntryError, ValueError, ArithmeticError)
 
 
 @dataclass(frozen=True)
@@ -78,13 +83,13 @@ def import_dose_log(source: Path, document: CaseDocument, options: DoseLogOption
     for row in table.rows:
         try:
             readings.append(_read_dose_row(row, table.name, options))
-        except EntryError as error:
+        except _ROW_ERRORS as error:
             report.skipped.append(_row_problem(row, error))
     for reading in _without_conflicts(readings, report):
         row, drug, dose = reading.row, reading.drug, reading.dose
         try:
             created = document.add_dose(drug, dose)
-        except EntryError as error:
+        except _ROW_ERRORS as error:
             report.skipped.append(_row_problem(row, error))
             continue
         medication = document.find_medication(drug)
@@ -143,14 +148,17 @@ def import_symptom_diary(
     for row in table.rows:
         try:
             readings.append(_read_symptom_row(row, table.name, options))
-        except EntryError as error:
+        except _ROW_ERRORS as error:
             report.skipped.append(_row_problem(row, error))
     readings.sort(key=lambda reading: reading.date.sort_key())
     symptoms: dict[str, list[_SymptomRow]] = {}
     for reading in _without_conflicts(readings, report):
         symptoms.setdefault(_name_key(reading.name), []).append(reading)
     for group in symptoms.values():
-        _merge_symptom(group, table.name, document, report)
+        try:
+            _merge_symptom(group, table.name, document, report)
+        except _ROW_ERRORS as error:
+            report.skipped.append(_row_problem(group[0].row, error))
     report.skipped.sort(key=_row_order)
     return report
 
@@ -180,7 +188,7 @@ def _read_symptom_row(row: Row, file_name: str, options: SymptomDiaryOptions) ->
         raise EntryError("no symptom named (fill in the symptom column, or use --symptom)")
     category = row.text("category").lower().replace(" ", "_") or None
     if category is not None and category not in _CATEGORIES:
-        raise EntryError(f"the category '{row.text('category')}' is not one of {', '.join(_CATEGORIES)}")
+        raise EntryError(f"the category '{_excerpt(row.text('category'))}' is not one of {', '.join(_CATEGORIES)}")
     note = row.text("note") or None
     point = None
     if row.text("severity"):
@@ -209,7 +217,7 @@ def _merge_symptom(group: list[_SymptomRow], file_name: str, document: CaseDocum
             continue
         try:
             document.add_course_point(first.name, reading.point)
-        except EntryError as error:
+        except _ROW_ERRORS as error:
             report.skipped.append(_row_problem(reading.row, error))
             continue
         report.added.append(f"'{first.name}' {reading.date.isoformat()}: severity {reading.point.severity}/10 (row {reading.row.number})")
@@ -220,32 +228,41 @@ def _merge_symptom(group: list[_SymptomRow], file_name: str, document: CaseDocum
 
 def _require(table: Table, field: str, what: str) -> None:
     if field not in table.columns:
-        headers = ", ".join(f"'{name}'" for name in (*table.columns.values(), *table.ignored)) or "none"
+        names = (*table.columns.values(), *table.ignored)
+        headers = ", ".join(f"'{_excerpt(name, 30)}'" for name in names[:20]) or "none"
+        headers += f" and {len(names) - 20} more" if len(names) > 20 else ""
         raise ImportFileError(f"{table.name}: no column holds {what}; the header row has {headers} "
                               f"(name the column with --map 'COLUMN={field}')")
 
 
 def _report(table: Table, document: CaseDocument) -> ImportReport:
     report = ImportReport(table.name, document, notes=list(table.notes))
-    used = ", ".join(f"{field} <- '{header}'" for field, header in table.columns.items())
+    used = ", ".join(f"{field} <- '{_excerpt(header, 30)}'" for field, header in table.columns.items())
     report.notes.append(f"{len(table.rows)} rows read from {table.name} ({used})")
     for header in table.ignored:
-        report.notes.append(f"column '{header}' not used (read it with --map '{header}=FIELD')")
+        report.notes.append(f"column '{_excerpt(header, 30)}' not used (read it with --map '{_excerpt(header, 30)}=FIELD')")
     if table.blank_rows:
         report.notes.append(f"{table.blank_rows} blank row{'s' if table.blank_rows != 1 else ''} passed over")
     return report
 
 
 def _date(row: Row, order: DateOrder) -> PartialDate:
-    value = row.cells.get("date", "")
+    value = row.value("date")
     if value == "":
         raise EntryError("no date given")
     return parse_date_text(value, order)
 
 
-def _row_problem(row: Row, error: EntryError) -> str:
-    hint = " (or say how the file writes dates: --day-first or --month-first)" if isinstance(error, AmbiguousDateError) else ""
-    return f"row {row.number}: {error}{hint}"
+def _row_problem(row: Row, error: Exception) -> str:
+    if isinstance(error, AmbiguousDateError):
+        return f"row {row.number}: {error} (or say how the file writes dates: --day-first or --month-first)"
+    if isinstance(error, EntryError):
+        return f"row {row.number}: {error}"
+    if isinstance(error, ValidationError):  # its own text quotes the value: name the field only
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "the entry"
+        return f"row {row.number}: not a valid entry ({field}: {first['msg']})"
+    return f"row {row.number}: a value in this row cannot be read"
 
 
 class _Keyed(Protocol):

@@ -4,6 +4,10 @@ The first non-blank row names the columns, in any order; headers are matched to 
 synonyms ("Dose (mg)" is the dose, "When" is the date), and ``--map column=field`` names any
 other. Row numbers are those a spreadsheet program shows (the header is usually row 1), so a
 report can point at a row. Blank rows are passed over.
+
+A spreadsheet over any of the limits below is refused as a whole, with the limit, rather than
+read in part. Cells are text: one that begins with "=" or "+" is the text as typed (a formula in
+an .xlsx counts by the value the file saved for it); nothing is evaluated.
 """
 
 from __future__ import annotations
@@ -11,19 +15,37 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from docgen.case.dates import PartialDate
-from docgen.intake.errors import ImportFileError
+from docgen.case.model import _excerpt
+from docgen.intake.errors import EntryError, ImportFileError
 
-#: A cell: text as typed, or a date an .xlsx file stored as a date.
-Cell = str | PartialDate
-
+#: The size of a spreadsheet file on disk.
 MAX_BYTES = 20 * 1024 * 1024
+#: An .xlsx file's parts once unpacked, all together.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: How far one part of an .xlsx file over 1 MiB may be packed (unpacked size / packed size).
+MAX_PACKING_RATIO = 100
+#: The last row read (the header counts), and the last column.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+#: The characters in one cell: Excel's own limit.
+MAX_CELL_CHARACTERS = 32_767
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value cannot be taken as it is stored (a date before 1900, a damaged cell)."""
+
+    reason: str  # follows "the date cell ": "holds a time of day and no date"
+    whole_row: bool = False  # the reason is about the row: "a cell of this row cannot be read"
+
+
+#: A cell: text as typed, a date an .xlsx file stored as a date, or one that cannot be read.
+Cell = str | PartialDate | Unreadable
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -36,8 +58,15 @@ class Row:
     number: int
     cells: Mapping[str, Cell]
 
-    def text(self, field: str) -> str:
+    def value(self, field: str) -> str | PartialDate:
+        """The field's cell ("" when empty); raises EntryError for a cell that cannot be read."""
         value = self.cells.get(field, "")
+        if isinstance(value, Unreadable):
+            raise EntryError(value.reason if value.whole_row else f"the {field} cell {value.reason}")
+        return value
+
+    def text(self, field: str) -> str:
+        value = self.value(field)
         return value.isoformat() if isinstance(value, PartialDate) else value
 
 
@@ -72,7 +101,7 @@ def read_table(path: Path, synonyms: Mapping[str, Sequence[str]], mapping: Mappi
     header_index = next((index for index, row in enumerate(grid) if any(_blank(cell) is False for cell in row)), None)
     if header_index is None:
         raise ImportFileError(f"{path}: the file has no rows")
-    header = [cell if isinstance(cell, str) else cell.isoformat() for cell in grid[header_index]]
+    header = [_header_text(cell) for cell in grid[header_index]]
     columns = _match_columns(path, header, synonyms, mapping)
     rows: list[Row] = []
     blank = 0
@@ -98,7 +127,8 @@ def _match_columns(
     known = {_normalise(column) for column in header}
     for mapped in mapping:
         if mapped not in known:
-            listed = ", ".join(f"'{name.strip()}'" for name in header if name.strip())
+            written = [name for name in header if name.strip()]
+            listed = ", ".join(f"'{_excerpt(name, 30)}'" for name in written[:20]) + (" and more" if len(written) > 20 else "")
             raise ImportFileError(f"{path}: --map names the column '{mapped}', which the header row does not have; its columns are {listed}")
     lookup = {_normalise(word): field for field, words in synonyms.items() for word in words}
     explicit = set(mapping.values())
@@ -115,9 +145,9 @@ def _match_columns(
         found.setdefault(field, []).append(column)
     for field, indexes in found.items():
         if len(indexes) > 1:
-            names = " and ".join(f"'{header[index].strip()}'" for index in indexes)
+            names = " and ".join(f"'{_excerpt(header[index], 30)}'" for index in indexes)
             raise ImportFileError(f"{path}: {names} could both be the {field} column; say which with "
-                                  f"--map '{header[indexes[0]].strip()}={field}'")
+                                  f"--map '{_excerpt(header[indexes[0]], 30)}={field}'")
     return {indexes[0]: field for field, indexes in found.items()}
 
 
@@ -127,6 +157,12 @@ def _normalise(text: str) -> str:
 
 def _blank(cell: Cell) -> bool:
     return isinstance(cell, str) and not cell.strip()
+
+
+def _header_text(cell: Cell) -> str:
+    if isinstance(cell, PartialDate):
+        return cell.isoformat()
+    return cell if isinstance(cell, str) else ""
 
 
 def _read_grid(path: Path) -> tuple[list[list[Cell]], list[str]]:
@@ -142,7 +178,9 @@ def _read_grid(path: Path) -> tuple[list[list[Cell]], list[str]]:
         raise ImportFileError(f"{path}: the file is {size:,} bytes; spreadsheets are limited to {MAX_BYTES:,} bytes")
     suffix = path.suffix.lower()
     if suffix in _XLSX_SUFFIXES:
-        return _read_xlsx(path), []
+        from docgen.intake.workbook import read_xlsx  # openpyxl is imported only for .xlsx files
+
+        return read_xlsx(path)
     if suffix in (".xls", ".ods", ".numbers"):
         raise ImportFileError(f"{path}: docgen reads .csv and .xlsx; save the sheet as one of those")
     if suffix not in _CSV_SUFFIXES:
@@ -160,49 +198,34 @@ def _read_csv(path: Path) -> tuple[list[list[Cell]], list[str]]:
         notes.append(f"{path.name} is not UTF-8 text; read it as Windows-1252 (check accented letters)")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _within_limits(path, reader), notes
     except csv.Error as error:
-        raise ImportFileError(f"{path}: not a readable CSV file ({error})") from None
-    return [list(row) for row in rows], notes
+        if "field limit" in str(error):
+            raise ImportFileError(f"{path}: line {reader.line_num} has a cell of more than {MAX_CELL_CHARACTERS:,} "
+                                  f"characters; a cell is read only up to {MAX_CELL_CHARACTERS:,} characters") from None
+        raise ImportFileError(f"{path}: not a readable CSV file (line {reader.line_num}: {error})") from None
 
 
-def _read_xlsx(path: Path) -> list[list[Cell]]:
-    import zipfile
-
-    import openpyxl  # type: ignore[import-untyped]
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(f"{path}: not a readable .xlsx file ({error})") from None
-    try:
-        sheet = workbook.active
-        grid: list[list[Cell]] = []
-        for row in sheet.iter_rows():
-            grid.append([_xlsx_cell(cell) for cell in row])
-        return grid
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(cell: object) -> Cell:
-    value = getattr(cell, "value", None)
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        # a date cell shows what the sheet's format shows: "Mar 2024" stays a month
-        number_format = str(getattr(cell, "number_format", "")).lower()
-        shown = re.sub(r'"[^"]*"|\[[^]]*\]', "", number_format)
-        if "d" in shown or not shown.strip() or shown == "general":
-            return PartialDate(value.year, value.month, value.day)
-        if "m" in shown:
-            return PartialDate(value.year, value.month)
-        return PartialDate(value.year)
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _within_limits(path: Path, rows: Iterable[list[str]]) -> list[list[Cell]]:
+    """The rows of a CSV file, refused at the first row, column or cell past the limits."""
+    grid: list[list[Cell]] = []
+    for number, row in enumerate(rows, start=1):
+        while row and not row[-1].strip():
+            row.pop()
+        if not row:
+            if number <= MAX_ROWS:
+                grid.append([])
+            continue
+        if number > MAX_ROWS:
+            raise ImportFileError(f"{path}: row {number:,} holds values; a spreadsheet is read only up to row {MAX_ROWS:,}")
+        if len(row) > MAX_COLUMNS:
+            raise ImportFileError(f"{path}: row {number} has a value in column {len(row):,}; "
+                                  f"a spreadsheet is read only up to column {MAX_COLUMNS}")
+        longest = max(len(cell) for cell in row)
+        if longest > MAX_CELL_CHARACTERS:
+            raise ImportFileError(f"{path}: row {number} has a cell of {longest:,} characters; "
+                                  f"a cell is read only up to {MAX_CELL_CHARACTERS:,} characters")
+        grid.append(list(row))
+    return grid
