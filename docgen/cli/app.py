@@ -13,6 +13,7 @@ from typing import NoReturn
 import typer
 
 from docgen.errors import DocgenError
+from docgen.terminal import printable
 
 app = typer.Typer(
     name="docgen",
@@ -30,9 +31,19 @@ app = typer.Typer(
 )
 
 
+def say(text: str, *, err: bool = False, data: bool = False) -> None:
+    """Print docgen's words, with every control character that came from a case file or a path
+    shown as an escape (``\\x1b``), line by line, so a file's text cannot drive the terminal.
+    ``data`` (CSV, JSON) is printed as it is when it goes to a file or a pipe."""
+    stream = sys.stderr if err else sys.stdout
+    if not (data and not stream.isatty()):
+        text = "\n".join(printable(line) for line in text.split("\n"))
+    typer.echo(text, err=err, nl=not data or not text.endswith("\n"))
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """One message on stderr and the exit code (1: input or output; 2: usage)."""
-    typer.echo(message, err=True)
+    say(message, err=True)
     raise typer.Exit(code)
 
 
@@ -54,7 +65,7 @@ def main() -> None:
     try:
         app()
     except DocgenError as error:
-        typer.echo(str(error), err=True)
+        say(str(error), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing half-written was left behind", err=True)

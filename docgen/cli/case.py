@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.app import app
+from docgen.cli.app import app, say
 from docgen.cli.options import CaseArgument, TableOption
 from docgen.facts.equivalence import EquivalenceTable
 
@@ -23,15 +23,15 @@ def validate(case_file: CaseArgument, table: TableOption = EquivalenceTable.ASHT
     from docgen.facts.review import iter_warnings, summarize
 
     case = load_case(case_file)
-    typer.echo(f"{case_file}: valid case file")
+    say(f"{case_file}: valid case file")
     for line in summarize(case):
-        typer.echo(f"  {line}")
-    typer.echo(f"  {describe_available(case)}")
+        say(f"  {line}")
+    say(f"  {describe_available(case)}")
     warnings = list(iter_warnings(case, table))
     for warning in warnings:
-        typer.echo(f"{case_file}: {warning.field}: warning: {warning.message}", err=True)
+        say(f"{case_file}: {warning.field}: warning: {warning.message}", err=True)
     if warnings:
-        typer.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (the file is still valid)", err=True)
+        say(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (the file is still valid)", err=True)
 
 
 @app.command()
@@ -42,7 +42,7 @@ def schema() -> None:
     """
     from docgen.case.model import json_schema
 
-    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    say(json.dumps(json_schema(), indent=2, ensure_ascii=False), data=True)
 
 
 @app.command()
@@ -58,7 +58,7 @@ def taper(
     from docgen.facts.taper_plan import schedule_csv, schedule_text
 
     case = load_case(case_file)
-    typer.echo(schedule_csv(case) if csv else schedule_text(case), nl=not csv)
+    say(schedule_csv(case), data=True) if csv else say(schedule_text(case))
 
 
 @app.command()
@@ -70,7 +70,7 @@ def signs() -> None:
     from docgen.facts.fnd import CATALOG
 
     width = max(len(key) for key in CATALOG)
-    typer.echo(f"{'key':<{width}}  sign (what it tests)")
+    say(f"{'key':<{width}}  sign (what it tests)")
     for sign in CATALOG.values():
-        typer.echo(f"{sign.key:<{width}}  {sign.name} ({sign.symptom_type})")
-    typer.echo("Any other sign can be written as free text; it is shown as typed.")
+        say(f"{sign.key:<{width}}  {sign.name} ({sign.symptom_type})")
+    say("Any other sign can be written as free text; it is shown as typed.")

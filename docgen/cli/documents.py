@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.app import app, fail
+from docgen.cli.app import app, fail, say
 from docgen.cli.options import CaseArgument, OutputOption, generation_options
 from docgen.options import Options
 
@@ -24,7 +24,7 @@ def _write_one(name: str, case_file: Path, output: Path, force: bool, options: O
     format_of(output)
     check_writable(output, force)
     written = write_document(load_case(case_file), name, output, options, force)
-    typer.echo(f"wrote {written}")
+    say(f"wrote {written}")
 
 
 @app.command()
@@ -75,8 +75,8 @@ def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
     from docgen.pipeline import CHECKSUMS, write_packet
 
     for item in write_packet(load_case(case_file), out, options, force):
-        typer.echo(f"wrote {item.path}")
-    typer.echo(f"checksums in {out / CHECKSUMS} (check with: sha256sum -c {CHECKSUMS})")
+        say(f"wrote {item.path}")
+    say(f"checksums in {out / CHECKSUMS} (check with: sha256sum -c {CHECKSUMS})")
 
 
 @app.command()
@@ -110,5 +110,5 @@ def demo(
     from docgen.samples import demo_case_path
 
     case_file = demo_case_path()
-    typer.echo(f"sample case: {case_file}")
+    say(f"sample case: {case_file}")
     _packet(case_file, out, force, options)

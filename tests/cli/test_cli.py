@@ -194,3 +194,20 @@ def test_signs_lists_the_catalog_that_validate_points_to() -> None:
     assert [line.split()[0] for line in lines[1:-1]] == list(CATALOG)
     _code, _out, err = run_main("validate", str(ROOT / "samples" / "bind-labelled-fnd.yaml"))
     assert "see `docgen signs` for the catalog keys" in err
+
+
+@pytest.mark.parametrize("escape", ["\\e]0;title\\a", "\\e[2J", "\\0", "\\x9b"])
+def test_control_characters_from_a_case_never_reach_the_terminal(tmp_path, escape) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        'version: 1\npatient: {name: "Ann' + escape + '"}\nmedications:\n'
+        '  - drug: "dia' + escape + 'zepam"\n    doses: [{date: 2026-01-01, mg_per_day: 10}, {date: 2026-01-05, mg_per_day: 5}]\n'
+        "    taper: {start: 2026-02-01, percent: 10, every_days: 14, smallest_step_mg: 1}\n"
+        "symptoms: [{name: x, onset: 2020-01-01}]\n", encoding="utf-8")
+    for arguments in (("validate", str(case)), ("taper", str(case))):
+        code, out, err = run_main(*arguments)
+        assert code == 0, err
+        printed = out + err
+        assert not any(ord(character) < 0x20 and character != "\n" or 0x7f <= ord(character) <= 0x9f
+                       for character in printed), arguments
+        assert "dia\\x" in printed or "Ann\\x" in printed
