@@ -5,6 +5,10 @@ disk, and is then linked (or, with ``force``, renamed) into place, so a reader o
 sees half a file. A process killed while writing can leave its temporary file behind (nothing
 can run after SIGKILL); the next successful write of the same target removes it. A writer holds
 a lock on its temporary file, so a temporary file still being written is never removed.
+
+Rendering is done in ``reproducible_environment()``: the variables that would change an output's
+bytes (reportlab dates a PDF from ``SOURCE_DATE_EPOCH``, and reads ``RL_*`` settings) are set aside
+meanwhile.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import contextlib
 import os
 import re
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +32,8 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks; stale file
 
 #: Outputs hold health information: readable by their owner only, unless asked otherwise.
 DEFAULT_MODE = PRIVATE_MODE
-__all__ = ["DEFAULT_MODE", "SHARED_MODE", "check_writable", "format_of", "remove_stale_temporaries", "write_file"]
+__all__ = ["DEFAULT_MODE", "SHARED_MODE", "check_writable", "format_of", "remove_stale_temporaries",
+           "reproducible_environment", "write_file"]
 
 
 def format_of(path: Path) -> str:
@@ -133,3 +140,40 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
         finally:
             os.close(handle)
     return removed
+
+
+# -- the same bytes in any environment -------------------------------------------------------------
+
+def _changes_outputs(variable: str) -> bool:
+    """Whether an environment variable would change an output's bytes: reportlab dates a PDF from
+    SOURCE_DATE_EPOCH even in its invariant mode, and takes its settings (compression, encoding)
+    from RL_* variables when it is first imported, which docgen does while rendering."""
+    return variable == "SOURCE_DATE_EPOCH" or variable.startswith("RL_")
+
+
+class _SetAside:
+    """Holds the variables while any thread renders; they are put back when the last one is done."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.saved: dict[str, str] = {}
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.users == 0:
+                self.saved = {name: os.environ.pop(name) for name in list(os.environ) if _changes_outputs(name)}
+            self.users += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.users -= 1
+                if self.users == 0:
+                    os.environ.update(self.saved)
+                    self.saved = {}
+
+
+#: ``with reproducible_environment(): ...`` renders as if no variable that changes outputs were set.
+reproducible_environment = _SetAside()

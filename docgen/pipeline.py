@@ -21,7 +21,7 @@ from docgen.errors import MissingDataError
 from docgen.markup import blocks
 from docgen.markup.templating import render_markup
 from docgen.options import Options
-from docgen.output import check_writable, format_of, write_file
+from docgen.output import check_writable, format_of, reproducible_environment, write_file
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -101,7 +101,9 @@ def write_document(case: Case, name: str, target: Path, options: Options, force:
     """Generate one document into ``target`` (format from its extension), atomically."""
     output_format = format_of(target)
     check_writable(target, force)
-    return write_file(generate(case, name, output_format, options), target, force, options.file_mode)
+    with reproducible_environment():
+        data = generate(case, name, output_format, options)
+    return write_file(data, target, force, options.file_mode)
 
 
 def available_documents(case: Case, options: Options | None = None) -> list[str]:
@@ -129,7 +131,8 @@ def write_packet(case: Case, folder: Path, options: Options, force: bool = False
     for target in targets + [folder / CHECKSUMS]:
         check_writable(target, force)
     # every document is generated before any is written: a failure leaves no partial packet
-    outputs = [(target, generate(case, target.stem, format_of(target), options)) for target in targets]
+    with reproducible_environment():
+        outputs = [(target, generate(case, target.stem, format_of(target), options)) for target in targets]
     written = []
     for target, data in outputs:
         write_file(data, target, force, options.file_mode)

@@ -35,6 +35,7 @@ from docgen.pipeline import available_documents, generate
 
 FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"
 TAPER = ROOT / "samples" / "taper-with-therapist.yaml"
+KEPT_LOG = ROOT / "samples" / "patient-kept-log.yaml"  # a timeline only: a quick packet
 SECRET = "SECRET-F44.4-functional-neurological-disorder"
 OPTIONS = Options(today=date(2026, 11, 22))
 
@@ -349,21 +350,44 @@ def test_metadata_holds_the_title_and_nothing_personal(tmp_path: Path) -> None:
 # -- deterministic: the same case and date give the same bytes --------------------------------------
 
 
+#: Environments a packet must not depend on: time zone, hash seed, user, and what reportlab reads
+#: (SOURCE_DATE_EPOCH dates its PDFs, even in invariant mode; RL_* variables are its settings).
+ENVIRONMENTS = [
+    {"TZ": "UTC", "PYTHONHASHSEED": "1", "USER": "alice", "LANG": "C"},
+    {"TZ": "Asia/Kolkata", "PYTHONHASHSEED": "4242", "USER": "bob", "LANG": "C"},
+    {"TZ": "UTC", "LANG": "C", "SOURCE_DATE_EPOCH": "1"},
+    {"TZ": "UTC", "LANG": "C", "RL_pageCompression": "0", "RL_useA85": "0", "RL_invariant": "0"},
+]
+
+
 def test_the_same_case_and_date_give_identical_files_in_any_environment(tmp_path: Path) -> None:
+    clean = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH" and not name.startswith("RL_")}
     sums = []
-    for number, (zone, seed, user) in enumerate([("UTC", "1", "alice"), ("Asia/Kolkata", "4242", "bob")]):
+    for number, variables in enumerate(ENVIRONMENTS):
         folder = tmp_path / f"run{number}"
         folder.mkdir()
-        env = dict(os.environ, TZ=zone, PYTHONHASHSEED=seed, USER=user, LANG="C")
         completed = subprocess.run([sys.executable, "-m", "docgen.cli", "packet", str(FULL), "--out", "out", "--date", "2026-11-22"],
-                                   cwd=folder, env=env, capture_output=True, text=True, check=False)
+                                   cwd=folder, env={**clean, "PYTHONPATH": str(ROOT), **variables}, capture_output=True,
+                                   text=True, check=False)
         assert completed.returncode == 0, completed.stderr
         sums.append((folder / "out" / "SHA256SUMS").read_text(encoding="utf-8"))
         for line in sums[-1].splitlines():
             digest, name = line.split("  ")
             assert hashlib.sha256((folder / "out" / name).read_bytes()).hexdigest() == digest
-    assert sums[0] == sums[1]
+    assert sums == [sums[0]] * len(ENVIRONMENTS)
     assert len(sums[0].splitlines()) >= 6
+
+
+def test_source_date_epoch_is_set_aside_while_rendering_and_put_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.case.loading import load_case
+    from docgen.pipeline import write_document
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    without = write_document(load_case(KEPT_LOG), "timeline", tmp_path / "without.pdf", OPTIONS).read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    assert write_document(load_case(KEPT_LOG), "timeline", tmp_path / "with.pdf", OPTIONS).read_bytes() == without
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1"
+    assert b"/CreationDate (D:20000101000000+00'00')" in without
 
 
 def test_docx_zip_entries_carry_one_fixed_time_and_no_template_leftovers(tmp_path: Path) -> None:
