@@ -229,6 +229,139 @@ def test_a_failure_in_a_packet_writes_none_of_it(tmp_path: Path, monkeypatch: py
     assert not (tmp_path / "packet").exists() or os.listdir(tmp_path / "packet") == []
 
 
+#: Writes the packet of a case through the real entry point, pausing after the second file is in
+#: its temporary folder (saying "started") until a line arrives on stdin; the test kills it then,
+#: or lets it go on.
+PAUSING_PACKET = """
+import sys
+from docgen import output
+real = output._write_data
+calls = []
+def pausing(stream, data):
+    real(stream, data)
+    calls.append(1)
+    if len(calls) == 2:
+        stream.flush()
+        print("started", flush=True)
+        sys.stdin.readline()
+output._write_data = pausing
+sys.argv = ["docgen", "packet", *sys.argv[1:]]
+from docgen.cli import main
+main()
+"""
+
+
+def _start_pausing_packet(case: Path, folder: Path, force: bool) -> subprocess.Popen[str]:
+    arguments = [str(case), "--out", str(folder), "--date", "2026-11-22"] + (["--force"] if force else [])
+    process = subprocess.Popen([sys.executable, "-c", PAUSING_PACKET, *arguments], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "started"
+    return process
+
+
+def _old_packet(folder: Path) -> dict[str, bytes]:
+    folder.mkdir()
+    files = {"timeline.pdf": b"the old timeline", "amendment.pdf": b"the old amendment"}
+    files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()).encode()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def _assert_checksums_list_exactly_the_files(folder: Path) -> None:
+    lines = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.split("  ")[1] for line in lines) == sorted(name for name in os.listdir(folder) if name != "SHA256SUMS")
+    for line in lines:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new packet", "replacing with --force"])
+def test_a_full_disk_mid_packet_leaves_the_old_packet_or_none(existing: bool, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "packet"
+    old = _old_packet(folder) if existing else None
+    real, calls = output._write_data, []
+
+    def filling(stream: io.BufferedWriter, data: bytes) -> None:
+        calls.append(len(data))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(stream, data)
+
+    monkeypatch.setattr(output, "_write_data", filling)
+    force = ["--force"] if existing else []
+    code, out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22", *force)
+    assert (code, out, err) == (1, "", f"{folder / 'timeline.docx'}: cannot be written (No space left on device)\n")
+    assert os.listdir(tmp_path) == (["packet"] if existing else [])  # no temporary folder left
+    if old is not None:
+        assert _contents(folder) == old
+    monkeypatch.undo()
+    code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22", *force)
+    assert (code, err) == (0, "")  # after a failure, a new packet needs no --force
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "timeline.docx", "timeline.pdf"]
+    _assert_checksums_list_exactly_the_files(folder)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new packet", "replacing with --force"])
+def test_a_killed_packet_writer_leaves_the_old_packet_or_none(existing: bool, tmp_path: Path) -> None:
+    folder = tmp_path / "packet"
+    old = _old_packet(folder) if existing else None
+    process = _start_pausing_packet(FULL, folder, force=existing)
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.stdin is not None
+    process.stdin.close()
+    assert _finish(process) == ""
+    if old is not None:
+        assert _contents(folder) == old
+    else:
+        assert not folder.exists()
+    assert len(_parts(tmp_path)) == 1  # nothing runs after SIGKILL: its temporary folder stays ...
+    force = ["--force"] if existing else []
+    code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22", *force)
+    assert (code, err) == (0, "")
+    assert _parts(tmp_path) == []  # ... until the next packet of the same folder removes it
+    assert sorted(os.listdir(tmp_path)) == ["packet"]
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "timeline.docx", "timeline.pdf"]
+    _assert_checksums_list_exactly_the_files(folder)
+
+
+def test_a_live_packet_writers_temporary_folder_is_not_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "packet"
+    process = _start_pausing_packet(FULL, folder, force=True)
+    assert process.stdin is not None
+    try:
+        live = _parts(tmp_path)
+        assert len(live) == 1
+        code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22")
+        assert (code, err) == (0, "")
+        assert _parts(tmp_path) == live  # locked by the live writer: kept
+    finally:
+        process.stdin.write("\n")
+        process.stdin.close()
+        rest = _finish(process)
+    assert process.returncode == 0, rest
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "amendment.docx", "amendment.pdf", "letter.docx", "letter.pdf",
+                                          "timeline.docx", "timeline.pdf"]  # the live writer's packet, replacing the other whole
+    _assert_checksums_list_exactly_the_files(folder)
+    assert _parts(tmp_path) == []
+
+
+def test_a_stale_temporary_folder_holding_a_users_file_is_kept(tmp_path: Path) -> None:
+    stale = tmp_path / ".packet.abcd1234.part"
+    stale.mkdir()
+    (stale / "timeline.pdf").write_bytes(b"from a killed writer")
+    (stale / "mine.txt").write_bytes(b"put here by hand")
+    code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(tmp_path / "packet"), "--date", "2026-11-22")
+    assert (code, err) == (0, "")
+    assert sorted(os.listdir(stale)) == ["mine.txt"]  # docgen's own file removed, the user's kept
+
+
 # -- file modes ------------------------------------------------------------------------------------
 
 
@@ -236,9 +369,11 @@ def test_outputs_are_private_unless_shared(tmp_path: Path) -> None:
     code, _out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "private"), "--date", "2026-11-22")
     assert code == 0, err
     assert {path.stat().st_mode & 0o777 for path in (tmp_path / "private").iterdir()} == {0o600}
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
     code, _out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "shared"), "--date", "2026-11-22", "--shared")
     assert code == 0, err
     assert {path.stat().st_mode & 0o777 for path in (tmp_path / "shared").iterdir()} == {0o644}
+    assert (tmp_path / "shared").stat().st_mode & 0o777 == 0o755
     code, _out, err = run_main("timeline", str(FULL), "-o", str(tmp_path / "t.pdf"), "--shared")
     assert code == 0 and (tmp_path / "t.pdf").stat().st_mode & 0o777 == 0o644
 
