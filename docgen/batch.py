@@ -1,6 +1,12 @@
 """Many case files at once: each into its own folder, in parallel, one bad file never stopping
 the others, with a manifest of what was written (and each file's SHA-256).
 
+Every case gets a folder of its own: ``out/<its path relative to the folder, without the
+suffix>``, or, where two case files would share one (``smith.yaml`` and ``smith.json``; also
+``Smith.yaml`` and ``smith.yaml``, the same folder on a case-insensitive disk), a name with the
+suffix (``smith-yaml``), and if that is still shared, with a digest of the path too. The names
+are worked out over every file in the folder, so they are the same in every shard.
+
 ``--shard I/N`` picks a deterministic share of the files (by a hash of each file's path relative
 to the folder), so a large batch can be spread over many machines: the N shards partition the set.
 """
@@ -12,8 +18,8 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path, PurePosixPath
 
 from docgen.errors import DocgenError, OutputError
 from docgen.options import PRIVATE_MODE, Options
@@ -26,13 +32,21 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class CaseResult:
-    """What became of one case file: generated, skipped (outputs exist) or failed (with why)."""
+    """What became of one case file: generated, skipped (outputs exist) or failed (with why);
+    ``renamed`` when its folder is named with its suffix because another case file needs the
+    folder its name alone gives."""
 
     case: str
     status: str
     folder: str = ""
     reason: str = ""
     outputs: tuple[PacketFile, ...] = field(default=())
+    renamed: bool = False
+
+
+def manifest_name(shard: tuple[int, int] | None = None) -> str:
+    """``manifest.json``, or ``manifest-I-of-N.json`` for a shard."""
+    return MANIFEST if shard is None else f"manifest-{shard[0]}-of-{shard[1]}.json"
 
 
 def iter_case_files(folder: Path) -> Iterator[Path]:
@@ -71,8 +85,45 @@ def select(folder: Path, shard: tuple[int, int] | None = None) -> list[Path]:
 
 
 def output_folder(case_file: Path, folder: Path, out: Path) -> Path:
-    """out/<the case's path relative to the folder, without its suffix>."""
+    """out/<the case's path relative to the folder, without its suffix> (for one file alone;
+    ``folder_names`` gives each of several files a folder of its own)."""
     return out / case_file.relative_to(folder).with_suffix("")
+
+
+#: How far a name is taken to make it a folder no other case file needs: the path without its
+#: suffix; with the suffix; with a digest of the path too; with all of the digest.
+_LAST_LEVEL = 3
+
+
+def _name(relative: PurePosixPath, level: int) -> PurePosixPath:
+    stem = relative.with_suffix("")
+    if level == 0:
+        return stem
+    name = f"{stem.name}-{relative.suffix.lstrip('.')}"
+    if level >= 2:
+        digest = hashlib.sha256(relative.as_posix().encode("utf-8")).hexdigest()
+        name += f"-{digest[:8] if level == 2 else digest}"
+    return stem.with_name(name)
+
+
+def folder_names(relatives: list[PurePosixPath]) -> dict[PurePosixPath, tuple[PurePosixPath, bool]]:
+    """A folder name for each case file (by its path relative to the batch folder), no two the
+    same even ignoring case, and none inside another's; and whether it had to be changed."""
+    levels = dict.fromkeys(relatives, 0)
+    while True:
+        names = {relative: _name(relative, levels[relative]) for relative in relatives}
+        users: dict[str, int] = {}
+        for name in names.values():
+            users[name.as_posix().casefold()] = users.get(name.as_posix().casefold(), 0) + 1
+        parents = {parent.as_posix().casefold() for name in names.values() for parent in name.parents}
+        shared = [relative for relative, name in names.items()
+                  if users[name.as_posix().casefold()] > 1 or name.as_posix().casefold() in parents]
+        if not shared:
+            return {relative: (name, levels[relative] > 0) for relative, name in names.items()}
+        if all(levels[relative] == _LAST_LEVEL for relative in shared):
+            raise OutputError(f"{shared[0]}: cannot be given a folder of its own; rename the case file")
+        for relative in shared:
+            levels[relative] = min(levels[relative] + 1, _LAST_LEVEL)
 
 
 def process_case(case_file: Path, target: Path, options: Options, force: bool) -> CaseResult:
@@ -105,22 +156,27 @@ def run_batch(
     """Process every selected case file; write ``out/manifest.json``; return the results in file order."""
     if not folder.is_dir():
         raise OutputError(f"{folder}: is not a folder; expected a folder of case files")
+    everything = list(iter_case_files(folder))
+    names = folder_names([PurePosixPath(path.relative_to(folder).as_posix()) for path in everything])
+    plan = {path: names[PurePosixPath(path.relative_to(folder).as_posix())] for path in everything}
     files = select(folder, shard)
-    workers = max(1, jobs or os.cpu_count() or 1)
+    tasks = [(path, out / plan[path][0]) for path in files]
     results: dict[Path, CaseResult] = {}
-    if workers == 1 or len(files) <= 1:
-        for path in files:
-            results[path] = process_case(path, output_folder(path, folder, out), options, force)
-            if on_result is not None:
-                on_result(results[path])
+
+    def record(path: Path, result: CaseResult) -> None:
+        results[path] = replace(result, renamed=plan[path][1])
+        if on_result is not None:
+            on_result(results[path])
+
+    workers = max(1, jobs or os.cpu_count() or 1)
+    if workers == 1 or len(tasks) <= 1:
+        for path, target in tasks:
+            record(path, process_case(path, target, options, force))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(files))) as pool:
-            futures = {pool.submit(process_case, path, output_folder(path, folder, out), options, force): path
-                       for path in files}
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            futures = {pool.submit(process_case, path, target, options, force): path for path, target in tasks}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if on_result is not None:
-                    on_result(results[futures[future]])
+                record(futures[future], future.result())
     ordered = [results[path] for path in files]
     write_manifest(ordered, out, shard, options.file_mode)
     return ordered
@@ -128,11 +184,10 @@ def run_batch(
 
 def write_manifest(results: list[CaseResult], out: Path, shard: tuple[int, int] | None,
                    mode: int = PRIVATE_MODE) -> Path:
-    name = MANIFEST if shard is None else f"manifest-{shard[0]}-of-{shard[1]}.json"
     document = {
         "generator": "docgen",
         "shard": None if shard is None else f"{shard[0]}/{shard[1]}",
         "cases": [asdict(result) for result in results],
     }
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return write_file(data, out / name, force=True, mode=mode)
+    return write_file(data, out / manifest_name(shard), force=True, mode=mode)
