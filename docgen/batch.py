@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
@@ -28,6 +29,8 @@ from docgen.pipeline import PacketFile
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 MANIFEST = "manifest.json"
+_MANIFEST_NAME = re.compile(r"manifest(-[0-9]+-of-[0-9]+)?\.json")
+_MANIFEST_START = re.compile(rb'\s*\{\s*"generator"\s*:\s*"docgen"')
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,38 @@ def manifest_name(shard: tuple[int, int] | None = None) -> str:
     return MANIFEST if shard is None else f"manifest-{shard[0]}-of-{shard[1]}.json"
 
 
-def iter_case_files(folder: Path) -> Iterator[Path]:
-    """Every case file under ``folder`` (recursively), in a stable order; hidden files skipped."""
+def is_manifest(path: Path) -> bool:
+    """Whether ``path`` is a manifest docgen wrote (by its name and how it starts), not a case."""
+    if not _MANIFEST_NAME.fullmatch(path.name):
+        return False
+    try:
+        with open(path, "rb") as stream:
+            return _MANIFEST_START.match(stream.read(64)) is not None
+    except OSError:
+        return False
+
+
+def _inside(folder: Path, other: Path | None) -> tuple[str, ...] | None:
+    """The parts of ``other``'s path relative to ``folder``, if it lies strictly inside it."""
+    if other is None:
+        return None
+    inner, outer = Path(os.path.realpath(other)), Path(os.path.realpath(folder))
+    if inner == outer or not inner.is_relative_to(outer):
+        return None
+    return inner.relative_to(outer).parts
+
+
+def iter_case_files(folder: Path, *, exclude: Path | None = None) -> Iterator[Path]:
+    """Every case file under ``folder`` (recursively), in a stable order. Hidden files, docgen's
+    own manifests, and the folder ``exclude`` (the batch's output, when inside) are skipped."""
+    excluded = _inside(folder, exclude)
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.is_file() and path.suffix.lower() in CASE_SUFFIXES:
+        if excluded is not None and relative.parts[:len(excluded)] == excluded:
+            continue
+        if path.is_file() and path.suffix.lower() in CASE_SUFFIXES and not is_manifest(path):
             yield path
 
 
@@ -76,8 +104,8 @@ def in_shard(relative: str, index: int, count: int) -> bool:
     return int.from_bytes(digest[:8], "big") % count == index - 1
 
 
-def select(folder: Path, shard: tuple[int, int] | None = None) -> list[Path]:
-    files = list(iter_case_files(folder))
+def select(folder: Path, shard: tuple[int, int] | None = None, *, exclude: Path | None = None) -> list[Path]:
+    files = list(iter_case_files(folder, exclude=exclude))
     if shard is None:
         return files
     index, count = shard
@@ -156,10 +184,10 @@ def run_batch(
     """Process every selected case file; write ``out/manifest.json``; return the results in file order."""
     if not folder.is_dir():
         raise OutputError(f"{folder}: is not a folder; expected a folder of case files")
-    everything = list(iter_case_files(folder))
+    everything = list(iter_case_files(folder, exclude=out))
     names = folder_names([PurePosixPath(path.relative_to(folder).as_posix()) for path in everything])
     plan = {path: names[PurePosixPath(path.relative_to(folder).as_posix())] for path in everything}
-    files = select(folder, shard)
+    files = select(folder, shard, exclude=out)
     tasks = [(path, out / plan[path][0]) for path in files]
     results: dict[Path, CaseResult] = {}
 

@@ -31,7 +31,7 @@ def batch(
     from docgen.batch import manifest_name, parse_shard, run_batch, select
 
     selected_shard = parse_shard(shard) if shard else None
-    total = len(select(folder, selected_shard)) if folder.is_dir() else 0
+    total = len(select(folder, selected_shard, exclude=out)) if folder.is_dir() else 0
     results = _run_with_progress(lambda report: run_batch(folder, out, options, jobs, force, selected_shard, report), total)
     counts = {status: sum(1 for result in results if result.status == status) for status in ("generated", "skipped", "failed")}
     typer.echo(f"{len(results)} case files: {counts['generated']} generated, {counts['skipped']} skipped, {counts['failed']} failed")

@@ -16,7 +16,7 @@ import yaml
 from conftest import ROOT, SAMPLES, docx_text
 from typer.testing import CliRunner
 
-from docgen.batch import folder_names, in_shard, iter_case_files, parse_shard, select
+from docgen.batch import folder_names, in_shard, is_manifest, iter_case_files, parse_shard, select
 from docgen.cli import app
 from docgen.errors import OutputError
 
@@ -211,3 +211,35 @@ def test_a_yaml_and_a_json_case_of_one_name_get_a_folder_each(shards: list[str],
     code, stdout, _stderr = batch(str(cases), "--out", str(out))
     assert code == 0
     assert stdout.startswith("3 case files: 0 generated, 3 skipped, 0 failed\n" + "".join(renamed))
+
+
+# -- the output folder inside the input folder -----------------------------------------------------
+
+@pytest.mark.parametrize("out", ["packets", ".", "sub/deeper/packets"], ids=["inside", "the same folder", "deeper inside"])
+def test_a_second_run_does_not_read_its_own_output(out: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = tmp_path / "cases"
+    tiny_case(cases / "first.yaml", "Ada Smith")
+    tiny_case(cases / "sub" / "second.json", "Bea Smith")
+    monkeypatch.chdir(cases)
+    for summary in ("2 case files: 2 generated, 0 skipped, 0 failed", "2 case files: 0 generated, 2 skipped, 0 failed"):
+        code, stdout, stderr = batch(".", "--out", out)
+        assert (code, stderr) == (0, "")
+        assert stdout.splitlines()[0] == summary
+        assert stdout.splitlines()[-1] == f"manifest: {Path(out) / 'manifest.json'}"
+    assert_a_packet_of(cases / out / "first", "Ada Smith")
+    assert_a_packet_of(cases / out / "sub" / "second", "Bea Smith")
+    manifest = json.loads((cases / out / "manifest.json").read_text(encoding="utf-8"))
+    assert [Path(entry["case"]).as_posix() for entry in manifest["cases"]] == ["first.yaml", "sub/second.json"]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("manifest.json", '{\n  "generator": "docgen",\n  "shard": null,\n  "cases": []\n}\n', True),
+    ("manifest-2-of-4.json", '{"generator": "docgen", "shard": "2/4", "cases": []}', True),
+    ("manifest.json", '{"version": 1, "patient": {"name": "Ada"}}', False),
+    ("case.json", '{"generator": "docgen"}', False),
+    ("manifest.yaml", 'generator: docgen', False),
+])
+def test_docgen_manifests_are_not_case_files(name: str, text: str, expected: bool, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert is_manifest(tmp_path / name) is expected
+    assert [path.name for path in iter_case_files(tmp_path)] == ([] if expected else [name])
