@@ -9,17 +9,29 @@ are worked out over every file in the folder, so they are the same in every shar
 
 ``--shard I/N`` picks a deterministic share of the files (by a hash of each file's path relative
 to the folder), so a large batch can be spread over many machines: the N shards partition the set.
+
+Cases are processed in worker processes. A worker that dies (killed, or out of memory) fails only
+the case it was processing; the batch carries on in new workers. Workers end with the batch's
+main process, since they hold case data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path, PurePosixPath
 
 from docgen.errors import DocgenError, OutputError
@@ -29,6 +41,8 @@ from docgen.pipeline import PacketFile
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 MANIFEST = "manifest.json"
+#: The reason given for a case whose worker process died while processing it.
+STOPPED = "the worker processing it stopped unexpectedly (killed or out of memory)"
 _MANIFEST_NAME = re.compile(r"manifest(-[0-9]+-of-[0-9]+)?\.json")
 _MANIFEST_START = re.compile(rb'\s*\{\s*"generator"\s*:\s*"docgen"')
 
@@ -172,6 +186,146 @@ def process_case(case_file: Path, target: Path, options: Options, force: bool) -
         return CaseResult(name, "failed", str(target), f"internal error ({type(error).__name__}); please report it")
 
 
+# -- worker processes ------------------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent() -> None:
+    """In a worker, first thing: end the moment the process that started it ends (Linux tells the
+    worker directly; elsewhere, and as a fallback, a thread watches for it)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch_parent, args=(parent,), name="docgen-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    starter = multiprocessing.parent_process()
+    while os.getppid() == parent and (starter is None or starter.is_alive()):
+        if starter is None:
+            time.sleep(0.5)
+        else:
+            starter.join(0.5)  # returns at once when the parent ends
+    os._exit(1)
+
+
+Task = tuple[Path, Path]
+
+
+def _serve(connection: Connection) -> None:
+    """A worker: process the cases it is sent, one at a time, until told to stop (None)."""
+    _end_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        case_file, target, options, force = message
+        result = process_case(case_file, target, options, force)
+        try:
+            connection.send(result)
+        except Exception as error:  # a result that cannot be passed back: a defect, named by type
+            connection.send(CaseResult(str(case_file), "failed", str(target),
+                                       f"internal error ({type(error).__name__}); please report it"))
+
+
+class _Worker:
+    """One worker process, its end of the connection, and the case it is processing."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context()
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs,), name="docgen-batch-worker", daemon=True)
+        self.process.start()
+        theirs.close()
+        self.task: Task | None = None
+
+    def send(self, task: Task, options: Options, force: bool) -> None:
+        self.task = task
+        self.connection.send((*task, options, force))
+
+    def receive(self) -> CaseResult | None:
+        """The result of its case; None when the worker died first."""
+        try:
+            result: CaseResult = self.connection.recv()
+            return result
+        except Exception:  # EOFError, or half a message (pickle's errors) from a worker killed mid-send
+            return None
+
+    def stop(self, *, now: bool = False) -> None:
+        """Ask the worker to finish (or, ``now``, end it) and wait for it."""
+        with contextlib.suppress(OSError):
+            if now:
+                self.process.kill()
+            else:
+                self.connection.send(None)
+        self.process.join()
+        self.connection.close()
+
+
+def _run_in_workers(tasks: list[Task], workers: int, options: Options, force: bool,
+                    record: Callable[[Task, CaseResult], None]) -> None:
+    """Process the cases in up to ``workers`` processes. A worker that dies fails only the case it
+    was processing (what it had begun to write is removed), and a new one takes its place."""
+    queue, pool, resent = deque(tasks), list[_Worker](), set[Task]()
+    try:
+        while queue or any(worker.task for worker in pool):
+            for worker in [worker for worker in pool if worker.task is None] + [None] * (workers - len(pool)):
+                if not queue:
+                    break
+                if worker is None:
+                    worker = _Worker()
+                    pool.append(worker)
+                task = queue.popleft()
+                try:
+                    worker.send(task, options, force)
+                except OSError:  # the worker died while idle: the case goes to another, once
+                    worker.task = None
+                    _abandon(worker)
+                    pool.remove(worker)
+                    if task in resent:
+                        record(task, CaseResult(str(task[0]), "failed", str(task[1]), STOPPED))
+                    else:
+                        resent.add(task)
+                        queue.appendleft(task)
+            busy = [worker for worker in pool if worker.task is not None]
+            wait_for([item for worker in busy for item in (worker.connection, worker.process.sentinel)])
+            for worker in busy:
+                if not worker.connection.poll() and worker.process.is_alive():
+                    continue
+                finished, result = worker.task, worker.receive()
+                assert finished is not None
+                if result is None:
+                    _abandon(worker)
+                    pool.remove(worker)
+                    result = CaseResult(str(finished[0]), "failed", str(finished[1]), STOPPED)
+                worker.task = None
+                record(finished, result)
+        for worker in pool:
+            worker.stop()
+    finally:  # interrupted: no worker outlives the batch, and nothing they had begun is left
+        for worker in pool:
+            if worker.process.is_alive() or worker.task is not None:
+                _abandon(worker)
+
+
+def _abandon(worker: _Worker) -> None:
+    """Stop a worker (if it still runs) and remove the packet it had begun to write."""
+    from docgen.output import remove_stale_folders
+    from docgen.pipeline import is_packet_file
+
+    worker.stop(now=True)
+    if worker.task is not None:
+        remove_stale_folders(worker.task[1], is_packet_file)
+
+
 def run_batch(
     folder: Path,
     out: Path,
@@ -191,20 +345,12 @@ def run_batch(
     tasks = [(path, out / plan[path][0]) for path in files]
     results: dict[Path, CaseResult] = {}
 
-    def record(path: Path, result: CaseResult) -> None:
-        results[path] = replace(result, renamed=plan[path][1])
+    def record(task: Task, result: CaseResult) -> None:
+        results[task[0]] = replace(result, renamed=plan[task[0]][1])
         if on_result is not None:
-            on_result(results[path])
+            on_result(results[task[0]])
 
-    workers = max(1, jobs or os.cpu_count() or 1)
-    if workers == 1 or len(tasks) <= 1:
-        for path, target in tasks:
-            record(path, process_case(path, target, options, force))
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            futures = {pool.submit(process_case, path, target, options, force): path for path, target in tasks}
-            for future in as_completed(futures):
-                record(futures[future], future.result())
+    _run_in_workers(tasks, max(1, jobs or os.cpu_count() or 1), options, force, record)
     ordered = [results[path] for path in files]
     write_manifest(ordered, out, shard, options.file_mode)
     return ordered

@@ -1,5 +1,6 @@
 """`docgen batch`: many case files, one bad file never stopping the others; a folder of its own
-for each; shards; manifest; and the lazy-import guarantee that keeps `--help` and `validate` fast."""
+for each; shards; manifest; workers that die; and the lazy-import guarantee that keeps `--help`
+and `validate` fast."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -243,3 +246,108 @@ def test_docgen_manifests_are_not_case_files(name: str, text: str, expected: boo
     (tmp_path / name).write_text(text, encoding="utf-8")
     assert is_manifest(tmp_path / name) is expected
     assert [path.name for path in iter_case_files(tmp_path)] == ([] if expected else [name])
+
+
+# -- a worker that dies, a main process that dies -----------------------------------------------------
+
+#: Runs `docgen` with docgen.batch.process_case wrapped (the 'fork' start method carries the wrapper
+#: into the workers): a case called kill-me makes its worker SIGKILL itself, at the start or
+#: (KILL=writing) in the middle of writing its packet; a case called hang-* prints its worker's
+#: pid and waits. NO_PDEATHSIG=1 leaves only the portable watch of the parent.
+FAULTS = """
+import multiprocessing, os, signal, sys, time
+multiprocessing.set_start_method("fork", force=True)
+import docgen.batch as batch
+import docgen.output as output
+real_process, real_write, written = batch.process_case, output._write_data, []
+def process_case(case_file, *arguments):
+    if case_file.stem == "kill-me" and os.environ.get("KILL") != "writing":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if case_file.stem.startswith("hang"):
+        print("worker", os.getpid(), flush=True)
+        time.sleep(120)
+    written.clear()
+    written.append(case_file.stem)
+    return real_process(case_file, *arguments)
+def write_data(stream, data):
+    real_write(stream, data)
+    written.append(len(data))
+    if written[0] == "kill-me" and len(written) == 3:
+        stream.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+batch.process_case, output._write_data = process_case, write_data
+if os.environ.get("NO_PDEATHSIG"):
+    batch._PR_SET_PDEATHSIG = 0  # an invalid request: prctl refuses it
+sys.argv = ["docgen", *sys.argv[1:]]
+from docgen.cli import main
+main()
+"""
+
+posix_only = pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="the 'fork' start method")
+
+
+@posix_only
+@pytest.mark.parametrize(("kill", "jobs"), [("start", "2"), ("writing", "2"), ("start", "1")],
+                         ids=["at the start", "while writing", "one job"])
+def test_a_killed_worker_fails_its_case_only(kill: str, jobs: str, tmp_path: Path) -> None:
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    tiny_case(cases / "first.yaml", "Ada Smith")
+    tiny_case(cases / "kill-me.yaml", "Bea Smith")
+    tiny_case(cases / "second.yaml", "Cy Jones")
+    completed = subprocess.run([sys.executable, "-c", FAULTS, "batch", str(cases), "--out", str(out), "--jobs", jobs,
+                                "--date", "2026-11-22"], capture_output=True, text=True, check=False, cwd=ROOT,
+                               env=dict(os.environ, KILL=kill), timeout=120)
+    assert completed.returncode == 1
+    assert completed.stdout == f"3 case files: 2 generated, 0 skipped, 1 failed\nmanifest: {out / 'manifest.json'}\n"
+    assert completed.stderr == (f"failed: {cases / 'kill-me.yaml'}\n"
+                                "    the worker processing it stopped unexpectedly (killed or out of memory)\n")
+    assert listing(out) == ["first", "manifest.json", "second"]
+    assert_a_packet_of(out / "first", "Ada Smith")
+    assert_a_packet_of(out / "second", "Cy Jones")
+    assert leftovers(tmp_path) == []  # what the killed worker had begun is removed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [(Path(entry["case"]).name, entry["status"], entry["reason"]) for entry in manifest["cases"]] == [
+        ("first.yaml", "generated", ""),
+        ("kill-me.yaml", "failed", "the worker processing it stopped unexpectedly (killed or out of memory)"),
+        ("second.yaml", "generated", "")]
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting to be reaped is not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+@posix_only
+@pytest.mark.parametrize("watch", ["parent-death signal", "watching thread"])
+def test_workers_end_with_a_killed_batch(watch: str, tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    tiny_case(cases / "hang-1.yaml", "Ada Smith")
+    tiny_case(cases / "hang-2.yaml", "Bea Smith")
+    env = dict(os.environ, NO_PDEATHSIG="1") if watch == "watching thread" else None
+    process = subprocess.Popen([sys.executable, "-c", FAULTS, "batch", str(cases), "--out", str(tmp_path / "out"),
+                                "--jobs", "2"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    assert process.stdout is not None
+    try:
+        workers = [int(process.stdout.readline().split()[1]) for _ in range(2)]
+        assert all(_running(pid) for pid in workers)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _running(pid)]
+    finally:
+        process.stdout.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
