@@ -20,8 +20,15 @@ from docgen.documents.timeline import Measure, fit
 from docgen.errors import MissingDataError
 from docgen.markup import blocks
 from docgen.markup.templating import render_markup
-from docgen.options import Options
-from docgen.output import check_writable, format_of, write_file
+from docgen.options import FORMATS, Options
+from docgen.output import (
+    check_folder_replaceable,
+    check_writable,
+    format_of,
+    reproducible_environment,
+    write_file,
+    write_folder,
+)
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -101,7 +108,9 @@ def write_document(case: Case, name: str, target: Path, options: Options, force:
     """Generate one document into ``target`` (format from its extension), atomically."""
     output_format = format_of(target)
     check_writable(target, force)
-    return write_file(generate(case, name, output_format, options), target, force, options.file_mode)
+    with reproducible_environment():
+        data = generate(case, name, output_format, options)
+    return write_file(data, target, force, options.file_mode)
 
 
 def available_documents(case: Case, options: Options | None = None) -> list[str]:
@@ -111,8 +120,17 @@ def available_documents(case: Case, options: Options | None = None) -> list[str]
 
 
 def packet_targets(case: Case, folder: Path, options: Options | None = None) -> list[Path]:
-    """The files a packet of this case consists of, in order."""
-    return [folder / f"{name}.{extension}" for name in available_documents(case, options) for extension in ("pdf", "docx")]
+    """The documents a packet of this case consists of, in order (SHA256SUMS is written beside them)."""
+    return [folder / f"{name}.{extension}" for name in available_documents(case, options) for extension in FORMATS]
+
+
+#: Every name a file in a packet folder can have, whatever the case.
+PACKET_FILES = frozenset([f"{kind.name}.{extension}" for kind in DOCUMENTS for extension in FORMATS] + [CHECKSUMS])
+
+
+def is_packet_file(name: str) -> bool:
+    """Whether a file called ``name`` can be part of a packet (so replacing a packet may remove it)."""
+    return name in PACKET_FILES
 
 
 @dataclass(frozen=True)
@@ -123,17 +141,19 @@ class PacketFile:
 
 
 def write_packet(case: Case, folder: Path, options: Options, force: bool = False) -> list[PacketFile]:
-    """Every document the case has data for, in both formats, into ``folder``, plus a SHA256SUMS
-    file (the format `sha256sum -c` checks) so a copy can be shown to be unaltered."""
+    """Every document the case has data for, in both formats, as the whole content of ``folder``,
+    with a SHA256SUMS file (the format `sha256sum -c` checks) listing exactly those documents.
+
+    A packet folder holds one packet: it is written beside the folder and swapped in whole, so a
+    failure leaves the old packet or none. An existing packet is replaced only with ``force``, and
+    a folder holding anything but packet files never is."""
     targets = packet_targets(case, folder, options)
-    for target in targets + [folder / CHECKSUMS]:
-        check_writable(target, force)
+    check_folder_replaceable(folder, force, is_packet_file)
     # every document is generated before any is written: a failure leaves no partial packet
-    outputs = [(target, generate(case, target.stem, format_of(target), options)) for target in targets]
-    written = []
-    for target, data in outputs:
-        write_file(data, target, force, options.file_mode)
-        written.append(PacketFile(str(target), hashlib.sha256(data).hexdigest(), len(data)))
+    with reproducible_environment():
+        outputs = {target.name: generate(case, target.stem, format_of(target), options) for target in targets}
+    written = [PacketFile(str(folder / name), hashlib.sha256(data).hexdigest(), len(data)) for name, data in outputs.items()]
     sums = "".join(f"{item.sha256}  {Path(item.path).name}\n" for item in written)
-    write_file(sums.encode("utf-8"), folder / CHECKSUMS, force, options.file_mode)
+    write_folder({**outputs, CHECKSUMS: sums.encode("utf-8")}, folder, owned=is_packet_file, force=force,
+                 mode=options.file_mode)
     return written

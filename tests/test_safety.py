@@ -35,6 +35,7 @@ from docgen.pipeline import available_documents, generate
 
 FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"
 TAPER = ROOT / "samples" / "taper-with-therapist.yaml"
+KEPT_LOG = ROOT / "samples" / "patient-kept-log.yaml"  # a timeline only: a quick packet
 SECRET = "SECRET-F44.4-functional-neurological-disorder"
 OPTIONS = Options(today=date(2026, 11, 22))
 
@@ -228,6 +229,139 @@ def test_a_failure_in_a_packet_writes_none_of_it(tmp_path: Path, monkeypatch: py
     assert not (tmp_path / "packet").exists() or os.listdir(tmp_path / "packet") == []
 
 
+#: Writes the packet of a case through the real entry point, pausing after the second file is in
+#: its temporary folder (saying "started") until a line arrives on stdin; the test kills it then,
+#: or lets it go on.
+PAUSING_PACKET = """
+import sys
+from docgen import output
+real = output._write_data
+calls = []
+def pausing(stream, data):
+    real(stream, data)
+    calls.append(1)
+    if len(calls) == 2:
+        stream.flush()
+        print("started", flush=True)
+        sys.stdin.readline()
+output._write_data = pausing
+sys.argv = ["docgen", "packet", *sys.argv[1:]]
+from docgen.cli import main
+main()
+"""
+
+
+def _start_pausing_packet(case: Path, folder: Path, force: bool) -> subprocess.Popen[str]:
+    arguments = [str(case), "--out", str(folder), "--date", "2026-11-22"] + (["--force"] if force else [])
+    process = subprocess.Popen([sys.executable, "-c", PAUSING_PACKET, *arguments], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "started"
+    return process
+
+
+def _old_packet(folder: Path) -> dict[str, bytes]:
+    folder.mkdir()
+    files = {"timeline.pdf": b"the old timeline", "amendment.pdf": b"the old amendment"}
+    files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()).encode()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def _assert_checksums_list_exactly_the_files(folder: Path) -> None:
+    lines = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.split("  ")[1] for line in lines) == sorted(name for name in os.listdir(folder) if name != "SHA256SUMS")
+    for line in lines:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new packet", "replacing with --force"])
+def test_a_full_disk_mid_packet_leaves_the_old_packet_or_none(existing: bool, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "packet"
+    old = _old_packet(folder) if existing else None
+    real, calls = output._write_data, []
+
+    def filling(stream: io.BufferedWriter, data: bytes) -> None:
+        calls.append(len(data))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(stream, data)
+
+    monkeypatch.setattr(output, "_write_data", filling)
+    force = ["--force"] if existing else []
+    code, out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22", *force)
+    assert (code, out, err) == (1, "", f"{folder / 'timeline.docx'}: cannot be written (No space left on device)\n")
+    assert os.listdir(tmp_path) == (["packet"] if existing else [])  # no temporary folder left
+    if old is not None:
+        assert _contents(folder) == old
+    monkeypatch.undo()
+    code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22", *force)
+    assert (code, err) == (0, "")  # after a failure, a new packet needs no --force
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "timeline.docx", "timeline.pdf"]
+    _assert_checksums_list_exactly_the_files(folder)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new packet", "replacing with --force"])
+def test_a_killed_packet_writer_leaves_the_old_packet_or_none(existing: bool, tmp_path: Path) -> None:
+    folder = tmp_path / "packet"
+    old = _old_packet(folder) if existing else None
+    process = _start_pausing_packet(FULL, folder, force=existing)
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.stdin is not None
+    process.stdin.close()
+    assert _finish(process) == ""
+    if old is not None:
+        assert _contents(folder) == old
+    else:
+        assert not folder.exists()
+    assert len(_parts(tmp_path)) == 1  # nothing runs after SIGKILL: its temporary folder stays ...
+    force = ["--force"] if existing else []
+    code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22", *force)
+    assert (code, err) == (0, "")
+    assert _parts(tmp_path) == []  # ... until the next packet of the same folder removes it
+    assert sorted(os.listdir(tmp_path)) == ["packet"]
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "timeline.docx", "timeline.pdf"]
+    _assert_checksums_list_exactly_the_files(folder)
+
+
+def test_a_live_packet_writers_temporary_folder_is_not_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "packet"
+    process = _start_pausing_packet(FULL, folder, force=True)
+    assert process.stdin is not None
+    try:
+        live = _parts(tmp_path)
+        assert len(live) == 1
+        code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(folder), "--date", "2026-11-22")
+        assert (code, err) == (0, "")
+        assert _parts(tmp_path) == live  # locked by the live writer: kept
+    finally:
+        process.stdin.write("\n")
+        process.stdin.close()
+        rest = _finish(process)
+    assert process.returncode == 0, rest
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "amendment.docx", "amendment.pdf", "letter.docx", "letter.pdf",
+                                          "timeline.docx", "timeline.pdf"]  # the live writer's packet, replacing the other whole
+    _assert_checksums_list_exactly_the_files(folder)
+    assert _parts(tmp_path) == []
+
+
+def test_a_stale_temporary_folder_holding_a_users_file_is_kept(tmp_path: Path) -> None:
+    stale = tmp_path / ".packet.abcd1234.part"
+    stale.mkdir()
+    (stale / "timeline.pdf").write_bytes(b"from a killed writer")
+    (stale / "mine.txt").write_bytes(b"put here by hand")
+    code, _out, err = run_main("packet", str(KEPT_LOG), "--out", str(tmp_path / "packet"), "--date", "2026-11-22")
+    assert (code, err) == (0, "")
+    assert sorted(os.listdir(stale)) == ["mine.txt"]  # docgen's own file removed, the user's kept
+
+
 # -- file modes ------------------------------------------------------------------------------------
 
 
@@ -235,9 +369,11 @@ def test_outputs_are_private_unless_shared(tmp_path: Path) -> None:
     code, _out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "private"), "--date", "2026-11-22")
     assert code == 0, err
     assert {path.stat().st_mode & 0o777 for path in (tmp_path / "private").iterdir()} == {0o600}
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
     code, _out, err = run_main("packet", str(FULL), "--out", str(tmp_path / "shared"), "--date", "2026-11-22", "--shared")
     assert code == 0, err
     assert {path.stat().st_mode & 0o777 for path in (tmp_path / "shared").iterdir()} == {0o644}
+    assert (tmp_path / "shared").stat().st_mode & 0o777 == 0o755
     code, _out, err = run_main("timeline", str(FULL), "-o", str(tmp_path / "t.pdf"), "--shared")
     assert code == 0 and (tmp_path / "t.pdf").stat().st_mode & 0o777 == 0o644
 
@@ -349,21 +485,44 @@ def test_metadata_holds_the_title_and_nothing_personal(tmp_path: Path) -> None:
 # -- deterministic: the same case and date give the same bytes --------------------------------------
 
 
+#: Environments a packet must not depend on: time zone, hash seed, user, and what reportlab reads
+#: (SOURCE_DATE_EPOCH dates its PDFs, even in invariant mode; RL_* variables are its settings).
+ENVIRONMENTS = [
+    {"TZ": "UTC", "PYTHONHASHSEED": "1", "USER": "alice", "LANG": "C"},
+    {"TZ": "Asia/Kolkata", "PYTHONHASHSEED": "4242", "USER": "bob", "LANG": "C"},
+    {"TZ": "UTC", "LANG": "C", "SOURCE_DATE_EPOCH": "1"},
+    {"TZ": "UTC", "LANG": "C", "RL_pageCompression": "0", "RL_useA85": "0", "RL_invariant": "0"},
+]
+
+
 def test_the_same_case_and_date_give_identical_files_in_any_environment(tmp_path: Path) -> None:
+    clean = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH" and not name.startswith("RL_")}
     sums = []
-    for number, (zone, seed, user) in enumerate([("UTC", "1", "alice"), ("Asia/Kolkata", "4242", "bob")]):
+    for number, variables in enumerate(ENVIRONMENTS):
         folder = tmp_path / f"run{number}"
         folder.mkdir()
-        env = dict(os.environ, TZ=zone, PYTHONHASHSEED=seed, USER=user, LANG="C")
         completed = subprocess.run([sys.executable, "-m", "docgen.cli", "packet", str(FULL), "--out", "out", "--date", "2026-11-22"],
-                                   cwd=folder, env=env, capture_output=True, text=True, check=False)
+                                   cwd=folder, env={**clean, "PYTHONPATH": str(ROOT), **variables}, capture_output=True,
+                                   text=True, check=False)
         assert completed.returncode == 0, completed.stderr
         sums.append((folder / "out" / "SHA256SUMS").read_text(encoding="utf-8"))
         for line in sums[-1].splitlines():
             digest, name = line.split("  ")
             assert hashlib.sha256((folder / "out" / name).read_bytes()).hexdigest() == digest
-    assert sums[0] == sums[1]
+    assert sums == [sums[0]] * len(ENVIRONMENTS)
     assert len(sums[0].splitlines()) >= 6
+
+
+def test_source_date_epoch_is_set_aside_while_rendering_and_put_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.case.loading import load_case
+    from docgen.pipeline import write_document
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    without = write_document(load_case(KEPT_LOG), "timeline", tmp_path / "without.pdf", OPTIONS).read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    assert write_document(load_case(KEPT_LOG), "timeline", tmp_path / "with.pdf", OPTIONS).read_bytes() == without
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1"
+    assert b"/CreationDate (D:20000101000000+00'00')" in without
 
 
 def test_docx_zip_entries_carry_one_fixed_time_and_no_template_leftovers(tmp_path: Path) -> None:

@@ -28,19 +28,22 @@ def batch(
 
     Example: docgen batch cases/ --out packets/ --jobs 2
     """
-    from docgen.batch import parse_shard, run_batch, select
+    from docgen.batch import manifest_name, parse_shard, run_batch, select
 
     selected_shard = parse_shard(shard) if shard else None
-    total = len(select(folder, selected_shard)) if folder.is_dir() else 0
+    total = len(select(folder, selected_shard, exclude=out)) if folder.is_dir() else 0
     results = _run_with_progress(lambda report: run_batch(folder, out, options, jobs, force, selected_shard, report), total)
     counts = {status: sum(1 for result in results if result.status == status) for status in ("generated", "skipped", "failed")}
     typer.echo(f"{len(results)} case files: {counts['generated']} generated, {counts['skipped']} skipped, {counts['failed']} failed")
+    for result in results:
+        if result.renamed:
+            typer.echo(f"renamed: {result.case} -> {result.folder} (another case file needs the same folder)")
     for result in results:
         if result.status != "generated":
             typer.echo(f"{result.status}: {result.case}", err=result.status == "failed")
             for line in result.reason.splitlines():
                 typer.echo(f"    {line}", err=result.status == "failed")
-    typer.echo(f"manifest: {out / ('manifest.json' if selected_shard is None else f'manifest-{selected_shard[0]}-of-{selected_shard[1]}.json')}")
+    typer.echo(f"manifest: {out / manifest_name(selected_shard)}")
     if counts["failed"]:
         raise typer.Exit(1)
 

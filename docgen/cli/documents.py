@@ -13,6 +13,8 @@ from docgen.cli.app import app, fail, say
 from docgen.cli.options import CaseArgument, OutputOption, generation_options
 from docgen.options import Options
 
+PACKET_FOLDER_HELP = "The folder to write the packet into (created if needed); it holds the packet only, and --force replaces it whole."
+
 
 def _write_one(name: str, case_file: Path, output: Path, force: bool, options: Options) -> None:
     from docgen.case.loading import load_case
@@ -83,7 +85,7 @@ def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
 @generation_options()
 def packet(
     case_file: CaseArgument,
-    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help=PACKET_FOLDER_HELP, show_default=False)],
     *,
     options: Options,
     force: bool,
@@ -98,7 +100,7 @@ def packet(
 @app.command()
 @generation_options(templates=False)
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).")] = Path("docgen-demo"),
+    out: Annotated[Path, typer.Option("--out", help=PACKET_FOLDER_HELP)] = Path("docgen-demo"),
     *,
     options: Options,
     force: bool,

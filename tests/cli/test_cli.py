@@ -125,17 +125,6 @@ def test_packet_and_demo(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "timeline.pdf").read_bytes() == (tmp_path / "packet" / "timeline.pdf").read_bytes()
 
 
-def test_packet_checks_every_target_before_writing(tmp_path: Path) -> None:
-    folder = tmp_path / "packet"
-    folder.mkdir()
-    (folder / "timeline.docx").write_bytes(b"keep me")
-    code, _out, err = invoke_main("packet", str(FULL), "--out", str(folder))
-    assert code == 1
-    assert "timeline.docx: already exists" in err
-    assert sorted(os.listdir(folder)) == ["timeline.docx"]
-    assert (folder / "timeline.docx").read_bytes() == b"keep me"
-
-
 def test_schema_is_json_schema_with_the_contract_fields() -> None:
     code, out, _err = run("schema")
     assert code == 0
