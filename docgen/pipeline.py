@@ -81,7 +81,13 @@ def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[b
 
 
 def generate(case: Case, name: str, output_format: str, options: Options) -> bytes:
-    """One document of a case, in one format, as bytes."""
+    """One document of a case, in one format, as bytes: the same bytes for the same case and
+    options, whatever the environment (see ``reproducible_environment``)."""
+    with reproducible_environment():
+        return _generate(case, name, output_format, options)
+
+
+def _generate(case: Case, name: str, output_format: str, options: Options) -> bytes:
     kind = document_kind(name)
     if kind.one_page:
         document, pdf = fitted_document(case, kind, options)
@@ -108,9 +114,7 @@ def write_document(case: Case, name: str, target: Path, options: Options, force:
     """Generate one document into ``target`` (format from its extension), atomically."""
     output_format = format_of(target)
     check_writable(target, force)
-    with reproducible_environment():
-        data = generate(case, name, output_format, options)
-    return write_file(data, target, force, options.file_mode)
+    return write_file(generate(case, name, output_format, options), target, force, options.file_mode)
 
 
 def available_documents(case: Case, options: Options | None = None) -> list[str]:

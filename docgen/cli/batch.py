@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from docgen.cli.app import app
+from docgen.cli.app import app, say
 from docgen.cli.options import generation_options
 from docgen.options import Options
 
@@ -34,16 +34,16 @@ def batch(
     total = len(select(folder, selected_shard, exclude=out)) if folder.is_dir() else 0
     results = _run_with_progress(lambda report: run_batch(folder, out, options, jobs, force, selected_shard, report), total)
     counts = {status: sum(1 for result in results if result.status == status) for status in ("generated", "skipped", "failed")}
-    typer.echo(f"{len(results)} case files: {counts['generated']} generated, {counts['skipped']} skipped, {counts['failed']} failed")
+    say(f"{len(results)} case files: {counts['generated']} generated, {counts['skipped']} skipped, {counts['failed']} failed")
     for result in results:
         if result.renamed:
-            typer.echo(f"renamed: {result.case} -> {result.folder} (another case file needs the same folder)")
+            say(f"renamed: {result.case} -> {result.folder} (another case file needs the same folder)")
     for result in results:
         if result.status != "generated":
-            typer.echo(f"{result.status}: {result.case}", err=result.status == "failed")
+            say(f"{result.status}: {result.case}", err=result.status == "failed")
             for line in result.reason.splitlines():
-                typer.echo(f"    {line}", err=result.status == "failed")
-    typer.echo(f"manifest: {out / manifest_name(selected_shard)}")
+                say(f"    {line}", err=result.status == "failed")
+    say(f"manifest: {out / manifest_name(selected_shard)}")
     if counts["failed"]:
         raise typer.Exit(1)
 
