@@ -346,23 +346,95 @@ def _heading(block: Any, sheet: StyleSheet) -> list[Flowable]:
     return [paragraph]
 
 
+#: reportlab lays a paragraph out again from its start at every page it is split over, so a very
+#: long paragraph costs the square of its length; it is set as consecutive pieces of at most this
+#: many lines (split at its own line breaks) or characters (split after a sentence, or a word).
+_PIECE_LINES = 40
+_PIECE_CHARACTERS = 12000
+
+
+def _pieces(spans: blocks.Inline) -> list[blocks.Inline]:
+    """The spans in pieces that read as one paragraph: each piece ends at a line break, or after
+    a sentence or a word of a run longer than a page can hold."""
+    pieces: list[list[blocks.Span]] = [[]]
+    lines = characters = 0
+    for span in spans:
+        if span.text == blocks.LINE_BREAK:
+            lines += 1
+            if lines >= _PIECE_LINES:
+                pieces.append([])
+                lines = characters = 0
+                continue
+            pieces[-1].append(span)
+            continue
+        text = span.text
+        while characters + len(text) > _PIECE_CHARACTERS:
+            room = _PIECE_CHARACTERS - characters
+            cut = max(text.rfind(". ", 0, room) + 1, 0) or text.rfind(" ", 0, room)
+            if cut <= 0:
+                cut = room if room > 0 else len(text)
+            pieces[-1].append(blocks.Span(text[:cut].rstrip(" "), span.bold, span.italic))
+            pieces.append([])
+            lines = characters = 0
+            text = text[cut:].lstrip(" ")
+        if text:
+            pieces[-1].append(blocks.Span(text, span.bold, span.italic))
+            characters += len(text)
+    return [tuple(piece) for piece in pieces if piece]
+
+
 def _paragraph_block(block: Any, sheet: StyleSheet) -> list[Flowable]:
-    return [_paragraph(block.spans, sheet, block.style, keepWithNext=1 if block.keep_with_next else 0)]
+    pieces = _pieces(block.spans) or [block.spans]
+    if len(pieces) == 1:
+        return [_paragraph(block.spans, sheet, block.style, keepWithNext=1 if block.keep_with_next else 0)]
+    last = len(pieces) - 1
+    return [_paragraph(piece, sheet, block.style,
+                       **({} if index == 0 else {"spaceBefore": 0}),
+                       **({} if index == last else {"spaceAfter": 0}),
+                       keepWithNext=1 if block.keep_with_next and index == last else 0)
+            for index, piece in enumerate(pieces)]
+
+
+class _QuoteParagraph(_Paragraph):
+    """Quoted record text: indented, with a rule down its left side. A paragraph (not a table
+    cell), so a long quote splits across pages line by line, and each part keeps its rule."""
+
+    rule_x: float = 0.0
+    rule_width: float = 0.0
+
+    def draw(self) -> None:
+        super().draw()
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(colors.Color(0.35, 0.35, 0.35))
+        canvas.setLineWidth(self.rule_width)
+        canvas.line(self.rule_x, -self.style.spaceAfter, self.rule_x, self.height + self.style.spaceBefore)
+        canvas.restoreState()
+
+    def split(self, width: float, height: float) -> list[Any]:
+        parts: list[Any] = super().split(width, height)
+        for part in parts:
+            part.rule_x, part.rule_width = self.rule_x, self.rule_width
+        return parts
+
+
+#: Where a quote's text starts, and its rule, from the left of the text frame (points).
+_QUOTE_INDENT = 33.0
+_QUOTE_RULE = 24.0
 
 
 def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
-    inner = _paragraph(block.spans, sheet, "body", spaceAfter=0)
-    # splitInRow: a quote longer than a page continues on the next one (never cut, never an error)
-    table = Table([[inner]], colWidths=[sheet.frame_width - 24], splitInRow=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab's default is an unembedded Helvetica
-        ("LINEBEFORE", (0, 0), (0, 0), sheet.quote_rule_width, colors.Color(0.35, 0.35, 0.35)),
-        ("LEFTPADDING", (0, 0), (0, 0), 9),
-        ("TOPPADDING", (0, 0), (0, 0), 2),
-        ("BOTTOMPADDING", (0, 0), (0, 0), 3),
-    ]))
-    table.hAlign = "RIGHT"
-    return [table, Spacer(1, sheet.space_after("body"))]
+    """Set apart by a rule at its left; a long quote is a column of pieces that read as one."""
+    pieces = _pieces(block.spans) or [block.spans]
+    flowables: list[Flowable] = []
+    last = len(pieces) - 1
+    for index, piece in enumerate(pieces):
+        style = _style(sheet, "body", leftIndent=_QUOTE_INDENT, spaceBefore=2 if index == 0 else 0,
+                       spaceAfter=3 if index == last else 0)
+        paragraph = _QuoteParagraph(_markup(piece), style)
+        paragraph.rule_x, paragraph.rule_width = _QUOTE_RULE, sheet.quote_rule_width
+        flowables.append(paragraph)
+    return [*flowables, Spacer(1, sheet.space_after("body"))]
 
 
 def _list(block: Any, sheet: StyleSheet) -> list[Flowable]:
