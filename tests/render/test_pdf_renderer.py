@@ -295,3 +295,29 @@ def test_write_pdf_returns_or_writes_the_same_bytes(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     assert write_pdf(document(SAMPLE), buffer) is None
     assert buffer.getvalue() == expected
+
+
+def test_a_quote_longer_than_many_pages_keeps_every_word_in_order() -> None:
+    from docgen.markup import blocks as block_model
+    from docgen.render.pdf import render_pdf
+
+    words = [f"w{index}" for index in range(9000)]
+    document = block_model.parse_document(
+        '<document title="t"><p>Intro</p><quote>' + " ".join(words) + ". Last sentence.</quote><p>after</p></document>", {}, "t")
+    pages = pdf_pages(render_pdf(document))
+    read = " ".join(pages).split()
+    assert len(pages) > 3
+    assert [word.rstrip(".") for word in read if word.startswith("w")] == words
+    assert read.index("Last") == read.index("w8999.") + 1
+
+
+def test_a_paragraph_of_thousands_of_lines_keeps_every_line() -> None:
+    from docgen.markup import blocks as block_model
+    from docgen.render.pdf import render_pdf
+
+    lines = [f"line {index}" for index in range(2000)]
+    document = block_model.parse_document(
+        '<document title="t"><p style="address">' + "<br/>".join(lines) + "</p></document>", {}, "t")
+    text = "\n".join(pdf_pages(render_pdf(document)))
+    found = [line for line in text.splitlines() if line.startswith("line ")]
+    assert found == lines
