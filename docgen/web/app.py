@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -37,6 +38,9 @@ from docgen.web.preview import RENDER_LOCK
 from docgen.web.security import Guard, new_token
 from docgen.web.session import PendingImport, Session
 from docgen.web.sections import SECTIONS, SIGNS, Section, section_named, section_of
+
+#: An upload is kept in memory (Starlette would spool one over 1 MiB to a temporary file on disk).
+MultiPartParser.spool_max_size = MAX_BYTES + 1
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -91,7 +95,7 @@ def create_app(case_file: Path | None = None, *, port: int, token: str | None = 
         Route("/save", pages.save, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: pages.http_error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: pages.http_error, Exception: pages.defect})
     return Guard(app, port=port, token=token, new_session=state.new_session, has_session=state.has_session), token
 
 
@@ -125,6 +129,7 @@ class _Pages:
             form = await request.form(max_files=0, max_fields=200_000, max_part_size=1024 * 1024)
         offered = request.headers.get("x-csrf-token") or form.get("csrf")
         if not isinstance(offered, str) or not hmac.compare_digest(offered.encode(), session.csrf.encode()):
+            await form.close()
             raise HTTPException(403, "This form has expired. Reload the page and try again.")
         return form
 
@@ -132,9 +137,19 @@ class _Pages:
         assert isinstance(exc, HTTPException)
         messages = {403: "Not allowed.", 404: "There is no such page in docgen.", 405: "Not allowed.",
                     409: "Not yet.", 413: "That is more than docgen takes at once (5 MiB)."}
-        text = exc.detail if exc.detail and exc.detail not in ("Forbidden", "Not Found") else messages.get(exc.status_code, "")
+        from http import HTTPStatus
+
+        standard = HTTPStatus(exc.status_code).phrase if exc.status_code in iter(HTTPStatus) else ""
+        text = exc.detail if exc.detail and exc.detail != standard else messages.get(exc.status_code, standard)
         html = self.environment.get_template("message.html").render(title="docgen", message=text, sections=SECTIONS)
         return HTMLResponse(html, status_code=exc.status_code)
+
+    async def defect(self, request: Request, exc: Exception) -> Response:
+        """A defect: its type only (its text could quote the case); the guard logs the same."""
+        html = self.environment.get_template("message.html").render(
+            title="docgen", message=f"Something went wrong inside docgen ({type(exc).__name__}). Your case is still "
+                                    "here: go back and try again.", sections=SECTIONS)
+        return HTMLResponse(html, status_code=500)
 
     # -- pages -------------------------------------------------------------------------------------
 
@@ -336,6 +351,12 @@ class _Pages:
             with session.lock:
                 return self.render(request, "import.html", session, current="import", error=None)
         form = await self.form(request, session, upload=True)
+        try:
+            return await self._import(request, session, form)
+        finally:
+            await form.close()
+
+    async def _import(self, request: Request, session: Session, form: FormData) -> Response:
         upload = form.get("file")
         kind = str(form.get("kind") or "")
         if kind not in _SUFFIXES:

@@ -21,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from docgen.case.dates import PartialDate
+from docgen.facts.equivalence import generic_name
 from docgen.intake.amount_text import parse_dose_text, parse_severity_text
 from docgen.intake.case_document import SECTION_ORDER, CaseDocument, to_node
 from docgen.intake.date_text import parse_date_text
@@ -147,6 +148,8 @@ class _Reader:
                 entry.fa.set_flow_style()
             if group.key == "clinicians":
                 self._new_clinician_id(entry)
+            if group.key == "medications":
+                self._generic_name(entry, row_data)
             self.reading.entries[row_data] = row_form
             kept.append(entry)
         kept.extend(sequence[position:])  # entries the page did not show (a stale form): never lost
@@ -175,6 +178,16 @@ class _Reader:
         note = self.reading.understood.get(f"{path}.mg_per_day")
         if note is not None and "note" not in node and "mg_per_day" in node:
             _put(node, "note", DoubleQuotedScalarString(note.split(" → ")[0]), list(node.keys()) + ["note"])
+
+    def _generic_name(self, entry: CommentedMap, path: str) -> None:
+        """A brand typed as the drug is recorded as the generic name, with the brand beside it."""
+        typed = entry.get("drug")
+        generic = generic_name(typed) if isinstance(typed, str) else None
+        if generic is None or generic == typed.strip().casefold() or entry.get("brand"):
+            return
+        entry["drug"] = generic
+        _put(entry, "brand", typed.strip(), ["drug", "brand"])
+        self.reading.understood[f"{path}.drug"] = f"{typed.strip()} is a brand of {generic}: recorded as {generic} (brand {typed.strip()})"
 
     def _new_clinician_id(self, entry: CommentedMap) -> None:
         name = entry.get("name")
@@ -410,9 +423,7 @@ class _Builder:
         rows: list[RowView] = []
         for index, entry in enumerate(entries):
             rows.append(self.row(group, f"{path}[{index}]", index, entry, EXISTING))
-        extra = self.messages.blank_rows.get(path, 0)
-        if blank and group.key in ("doses", "findings"):
-            extra = max(extra, 1)  # a new medication starts with its first dose, an exam with a sign
+        extra = max(self.messages.blank_rows.get(path, 0), group.min_rows - len(entries))
         for index in range(len(entries), len(entries) + extra):
             rows.append(self.row(group, f"{path}[{index}]", index, None, NEW))
         return GroupView(group, path, field_id(path), tuple(rows), self.messages.errors.get(path))

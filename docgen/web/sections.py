@@ -58,6 +58,8 @@ class Group:
     help: str = ""
     #: Entries written on one line in the YAML, as the samples write doses and readings.
     flow: bool = False
+    #: Entries the page shows even when there are none yet (a medication needs its first dose).
+    min_rows: int = 0
 
 
 Node = Field | Part | Group
@@ -184,9 +186,9 @@ MEDICATIONS = Section(
                       help="Written another way, it is worked out and shown: 1 mg twice a day is 2 mg/day."),
                 Field("note", "Note", example="0.5 mg twice daily"),
                 _SOURCE,
-            ), flow=True),
+            ), flow=True, min_rows=1),
             _TAPER,
-        )),
+        ), min_rows=1),
     ),
     preview="timeline",
 )
@@ -240,7 +242,7 @@ FND_EXAMS = Section(
                       help="Choose a sign from the list, or type any other name."),
                 Field("result", "Result", "choice", choices=RESULTS, required=True),
                 Field("note", "Note", example="tremor did not entrain to 3 Hz tapping"),
-            ), flow=True),
+            ), flow=True, min_rows=1),
             _SOURCE,
         )),
     ),
@@ -279,7 +281,7 @@ AMENDMENT = Section(
                 Field("requested_text", "What it should say instead", "textarea",
                       help="Leave it empty to let docgen propose wording from the case."),
                 _SOURCE,
-            )),
+            ), min_rows=1),
             Group("notify", "Who else should be sent the amendment", "recipient", (
                 Field("name", "Person or organization", example="Springfield Family Medicine", required=True),
                 _address("1 Center Street\nSpringfield, IL 62701"),
