@@ -139,7 +139,7 @@ class _Pages:
                     409: "Not yet.", 413: "That is more than docgen takes at once (5 MiB)."}
         from http import HTTPStatus
 
-        standard = HTTPStatus(exc.status_code).phrase if exc.status_code in iter(HTTPStatus) else ""
+        standard = HTTPStatus(exc.status_code).phrase if exc.status_code in {status.value for status in HTTPStatus} else ""
         text = exc.detail if exc.detail and exc.detail != standard else messages.get(exc.status_code, standard)
         html = self.environment.get_template("message.html").render(title="docgen", message=text, sections=SECTIONS)
         return HTMLResponse(html, status_code=exc.status_code)
