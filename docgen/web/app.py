@@ -118,7 +118,8 @@ class _Pages:
         check = session.check()
         context.setdefault("current", "")
         html = self.environment.get_template(template).render(
-            session=session, notice=notice, check=check, target=str(session.target) if session.target else None,
+            session=session, notice=notice, check=check, target=session.target.name if session.target else None,
+            target_path=str(session.target) if session.target else None,
             problem_count=len(session.errors()), path=request.url.path, **context)
         return HTMLResponse(html, status_code=status)
 
@@ -179,10 +180,11 @@ class _Pages:
         messages = Messages(errors, session.picks(), session.understood, session.blank_rows)
         views = build_view(section, session.document, messages)
         mine = [(path, message) for path, message in errors.items() if section_of(path) is section]
+        just_posted, session.just_posted = session.just_posted == section.slug, None
         index = SECTIONS.index(section)
         following = SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None
         return self.render(request, "section.html", session, status, current=section.slug, section=section,
-                           views=views, section_errors=mine, following=following,
+                           views=views, section_errors=mine, following=following, just_posted=just_posted,
                            preview=self._preview_pages(session, section.preview))
 
     def _post_section(self, request: Request, session: Session, section: Section, form: FormData) -> Response:
@@ -210,6 +212,7 @@ class _Pages:
                     "status": "Updated." + (f" {count} problem{'s' if count != 1 else ''} on this page." if count else
                                             " No problems on this page."),
                 })
+            session.just_posted = section.slug
             if action == "save-file" and session.target is not None:
                 self._save(session)
             anchor = ""

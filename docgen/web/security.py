@@ -7,7 +7,7 @@
   address bar at once);
 - a request body is at most ``MAX_BODY`` bytes (a case file's limit, with room for the form);
 - pages may load nothing from elsewhere (Content-Security-Policy), are never framed or cached,
-  and send no referrer;
+  and send no referrer elsewhere;
 - an unexpected failure is a plain 500 page and one log line with the error's type, never its
   text or a traceback (either could quote the case).
 
@@ -37,7 +37,7 @@ HEADERS = [
                                  b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make a browser send "Origin: null"
     (b"cache-control", b"no-store"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),

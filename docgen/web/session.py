@@ -54,6 +54,7 @@ class Session:
         self.blank_rows: dict[str, int] = {}
         self.pending: PendingImport | None = None
         self.notice: str | None = None
+        self.just_posted: str | None = None  # the page whose form was sent last, to focus its problems
         self.previews = PreviewCache()
         self._check: Check | None = None
         self._last_valid: Check | None = None

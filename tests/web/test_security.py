@@ -135,7 +135,7 @@ def test_pages_load_nothing_from_elsewhere() -> None:
             policy = response.headers["content-security-policy"]
             assert "default-src 'none'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
             assert response.headers["cache-control"] == "no-store"
-            assert response.headers["referrer-policy"] == "no-referrer"
+            assert response.headers["referrer-policy"] == "same-origin"
             assert "http://" not in response.text.replace(BASE, "") and "https://" not in response.text
         for static in ("/static/app.css", "/static/app.js"):
             text = client.get(static).text

@@ -4,8 +4,8 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
-  var summary = document.getElementById("problems");
-  if (summary) { summary.focus(); }
+  var summary = document.querySelector("#problems[data-focus]");
+  if (summary) { summary.focus(); }  // just sent, with problems: their list first
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = document.getElementById("status");
   var preview = document.getElementById("preview");
@@ -28,7 +28,7 @@
     sending = true;
     var data = new FormData(form);
     data.set("action", "autosave");
-    window.fetch(form.action, {
+    window.fetch(form.getAttribute("action"), {
       method: "POST", body: new URLSearchParams(data), credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": form.dataset.csrf }
     }).then(function (response) {
