@@ -70,25 +70,48 @@ def letter(case_file: CaseArgument, output: OutputOption, *, options: Options, f
     _write_one("letter", case_file, output, force, options)
 
 
+#: The section of the case file that asks for each document: a case that has it and still cannot
+#: have the document is a failure (exit 1); a document whose section is absent is not wanted.
+_ASKED_BY = {"timeline": "medications", "amendment": "amendment", "letter": "therapist_letter"}
+
+
 def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
     from docgen.case.loading import load_case
+    from docgen.documents import DOCUMENTS
     from docgen.pipeline import CHECKSUMS, write_packet
 
-    for item in write_packet(load_case(case_file), out, options, force):
+    case = load_case(case_file)
+    for item in write_packet(case, out, options, force):
         typer.echo(f"wrote {item.path}")
     typer.echo(f"checksums in {out / CHECKSUMS} (check with: sha256sum -c {CHECKSUMS})")
+    failed = []
+    for kind in DOCUMENTS:
+        reason = kind.missing(case)
+        if reason is None and kind.applies is not None and not kind.applies(case, options):
+            continue  # a follow-up that is not due: nothing is missing
+        if reason is None:
+            continue
+        section = _ASKED_BY.get(kind.name)
+        asked = section is not None and getattr(case, section, None) not in (None, [])
+        typer.echo(f"not made: {kind.name}: {reason}", err=asked)
+        if asked:
+            failed.append(kind.name)
+    if failed:
+        fail(f"the case asks for {', '.join(failed)} but {'it' if len(failed) == 1 else 'they'} could not be made; "
+             "see the reasons above")
 
 
 @app.command()
 @generation_options()
 def packet(
     case_file: CaseArgument,
-    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created if needed).")] = Path("docgen-packet"),
     *,
     options: Options,
     force: bool,
 ) -> None:
-    """Write every document the case has data for, each as PDF and DOCX, into one folder.
+    """Write every document the case has data for, each as PDF and DOCX, into one folder; list each one it
+    could not make, and why.
 
     Example: docgen packet samples/bind-labelled-fnd.yaml --out packet/
     """
