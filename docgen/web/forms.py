@@ -27,13 +27,14 @@ from docgen.intake.case_document import SECTION_ORDER, CaseDocument, to_node
 from docgen.intake.date_text import parse_date_text
 from docgen.intake.errors import AmbiguousDateError, EntryError
 from docgen.intake.interview import _suggest_id
-from docgen.web.sections import SIGNS, Field, Group, Node, Part, Section
+from docgen.web.sections import MEDICATIONS, SIGNS, Field, Group, Node, Part, Section
 
 #: The state of one entry of a list on the page: shown from the file, added on the page (not in
 #: the file until something is typed in it), or cleared on the page (ignored).
 ROW = "_row"
 EXISTING, NEW, GONE = "existing", "new", "gone"
 
+_TAPER_FIELDS = next(node for node in MEDICATIONS.nodes[0].fields if node.key == "taper").fields  # type: ignore[union-attr]
 _QUOTES = (('"', '"'), ("'", "'"), ("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u00ab", "\u00bb"))
 
 
@@ -118,7 +119,22 @@ class _Reader:
                 value = self.group(child, child_form, child_data, current)
             _put(node, child.key, value, order)
         self._dose_note(node, data_path)
+        if part.key == "taper":
+            self._smallest_step(node, data_path)
         return node if len(node) else None
+
+    def _smallest_step(self, node: CommentedMap, path: str) -> None:
+        """With tablet strengths and no smallest step, the step is the smallest tablet."""
+        tablets = node.get("tablets_mg")
+        if "smallest_step_mg" in node or not isinstance(tablets, list) or not tablets:
+            return
+        if not all(isinstance(each, (int, float)) and each > 0 for each in tablets):
+            return
+        smallest = min(tablets)
+        order = [field.key for field in _TAPER_FIELDS]
+        _put(node, "smallest_step_mg", smallest, order)
+        self.reading.understood[f"{path}.smallest_step_mg"] = (
+            f"{_format_number(smallest)} mg, the smallest tablet (type a half if the tablets are split)")
 
     def group(self, group: Group, form_path: str, data_path: str, existing: object) -> CommentedSeq | None:
         sequence = existing if isinstance(existing, CommentedSeq) else CommentedSeq()

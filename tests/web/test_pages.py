@@ -170,6 +170,7 @@ def test_a_taper_plan_with_tablets_and_a_rule() -> None:
         taper = parse_case(client.get("/download/case.yaml").text).medications[0].taper
     assert taper is not None
     assert (taper.percent, taper.every_days, taper.tablets_mg, taper.holds[0].days) == (10, 28, [2, 0.5], 28)
+    assert taper.smallest_step_mg == 0.5  # follows from the tablets
     assert taper.slow_or_pause_if == "symptoms make daily life hard"
 
 
