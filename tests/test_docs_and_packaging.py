@@ -47,6 +47,13 @@ def test_readme_quick_start_generates_the_demo(tmp_path: Path) -> None:
     assert (tmp_path / "docgen-demo" / "timeline.pdf").is_file()
 
 
+def test_readme_shows_the_app() -> None:
+    assert "## Using docgen in your browser" in README
+    for name in ("medications", "import", "documents"):
+        assert f"](docs/app-{name}.png)" in README
+        assert (ROOT / "docs" / f"app-{name}.png").stat().st_size > 10_000
+
+
 def test_readme_picture_exists() -> None:
     assert "![A generated timeline page](docs/timeline.png)" in README
     assert (ROOT / "docs" / "timeline.png").stat().st_size > 10_000
@@ -66,3 +73,9 @@ def test_wheel_carries_templates_fonts_and_samples(tmp_path: Path) -> None:
                      "docgen/fonts/DroidSansFallback.ttf", "docgen/fonts/LICENSE-DroidSansFallback.txt",
                      "docgen/samples/bind-labelled-fnd.yaml", "docgen/py.typed"):
         assert expected in names
+    web = ROOT / "docgen" / "web"
+    for folder in ("static", "templates"):
+        files = [path for path in (web / folder).iterdir() if path.is_file()]
+        assert files
+        for path in files:
+            assert f"docgen/web/{folder}/{path.name}" in names

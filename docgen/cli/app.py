@@ -18,7 +18,8 @@ from docgen.terminal import printable
 app = typer.Typer(
     name="docgen",
     help=(
-        "Patient advocacy paperwork from one case file (YAML or JSON): a one-page medication and "
+        "New? `docgen init` asks a few questions and writes your case file; `docgen serve` does the same in "
+        "your browser.\n\nPatient advocacy paperwork from one case file (YAML or JSON): a one-page medication and "
         "symptom timeline, a HIPAA amendment request and a prescriber-to-therapist letter, as PDF "
         "and DOCX.\n\nStart with `docgen demo --out docgen-demo` to see real output, then "
         "`docgen validate CASE.yaml` and `docgen packet CASE.yaml --out FOLDER`."

@@ -74,23 +74,38 @@ def letter(case_file: CaseArgument, output: OutputOption, *, options: Options, f
 
 def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
     from docgen.case.loading import load_case
+    from docgen.documents import DOCUMENTS
     from docgen.pipeline import CHECKSUMS, write_packet
 
-    for item in write_packet(load_case(case_file), out, options, force):
+    case = load_case(case_file)
+    for item in write_packet(case, out, options, force):
         say(f"wrote {item.path}")
     say(f"checksums in {out / CHECKSUMS} (check with: sha256sum -c {CHECKSUMS})")
+    failed = []
+    for kind in DOCUMENTS:
+        reason = kind.missing(case)
+        if reason is None:
+            continue  # made, or (a follow-up not yet due) not wanted yet
+        asked = kind.asked_by is not None and getattr(case, kind.asked_by, None) is not None
+        say(f"not made: {kind.name}: {reason}", err=asked)
+        if asked:
+            failed.append(kind.name)
+    if failed:
+        fail(f"the case asks for {', '.join(failed)} but {'it' if len(failed) == 1 else 'they'} could not be made; "
+             "see the reasons above")
 
 
 @app.command()
 @generation_options()
 def packet(
     case_file: CaseArgument,
-    out: Annotated[Path, typer.Option("--out", help=PACKET_FOLDER_HELP, show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help=PACKET_FOLDER_HELP)] = Path("docgen-packet"),
     *,
     options: Options,
     force: bool,
 ) -> None:
-    """Write every document the case has data for, each as PDF and DOCX, into one folder.
+    """Write every document the case has data for, each as PDF and DOCX, into one folder; list each one it
+    could not make, and why.
 
     Example: docgen packet samples/bind-labelled-fnd.yaml --out packet/
     """

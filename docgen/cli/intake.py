@@ -75,14 +75,20 @@ def init_command(
     Example: docgen init -o case.yaml
     """
     from docgen.intake.case_document import CaseDocument
-    from docgen.intake.interview import Interview, init_target
+    from docgen.intake.interview import Interview, init_target, load_draft, remove_draft
 
     with _reported():
         target, replace = init_target(output, source, force)
         document = CaseDocument.load(source) if source is not None else None
-        interview = Interview(_ask, _echo, document, str(target))
-        if interview.run():
+        answers = load_draft(target)
+        if answers and not typer.confirm(f"An interview for {target} was stopped after {len(answers)} answers. "
+                                         "Pick up where it stopped?", default=True):
+            answers = None
+        interview = Interview(_ask, _echo, document, str(target), answers=answers, keep_draft=True)
+        saved = interview.run()
+        if saved:
             _echo(f"wrote {interview.document.write(target, replace)}")
+        remove_draft(target)
 
 
 @import_app.command("doses")

@@ -168,5 +168,6 @@ KIND = DocumentKind(
     template=TEMPLATE,
     build_context=build_context,
     missing=missing,
+    asked_by="amendment",
     enclosure=True,
 )

@@ -37,3 +37,7 @@ class DocumentKind:
     enclosure: bool = False
     #: Whether a packet includes it, given the case has its data (e.g. a reminder once overdue).
     applies: Callable[[Case, Options], bool] | None = None
+    #: The section of the case file that asks for it: a case that has the section and still
+    #: cannot have the document is a failure, reported as such; None for documents made whenever
+    #: the case allows (the timeline) or only when events call for them (a follow-up).
+    asked_by: str | None = None

@@ -229,4 +229,5 @@ KIND = DocumentKind(
     template=TEMPLATE,
     build_context=build_context,
     missing=missing,
+    asked_by="therapist_letter",
 )

@@ -8,6 +8,7 @@ caller says which order its dates use. Two-digit years are refused for the same 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from enum import Enum
 
 from docgen.case.dates import PartialDate
@@ -43,13 +44,24 @@ class DateOrder(str, Enum):
     MONTH_FIRST = "month-first"  # 3/5/2024 is 5 March 2024
 
 
-def parse_date_text(text: str | PartialDate, order: DateOrder = DateOrder.UNAMBIGUOUS) -> PartialDate:
-    """Read a date typed by a person; raise EntryError (AmbiguousDateError) saying why not."""
+#: Words for a day relative to today, read only when the caller gives today's date.
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1}
+
+
+def parse_date_text(text: str | PartialDate, order: DateOrder = DateOrder.UNAMBIGUOUS, *,
+                    today: date | None = None) -> PartialDate:
+    """Read a date typed by a person; raise EntryError (AmbiguousDateError) saying why not.
+
+    With ``today``, "today" and "yesterday" are read as those days (an interview knows the day it
+    is answered; a spreadsheet row does not, so the importers do not pass it).
+    """
     if isinstance(text, PartialDate):
         return text
     cleaned = " ".join(text.strip().split())
     if not cleaned:
         raise EntryError(f"no date given; expected a date such as {DATE_EXAMPLES}")
+    if today is not None and cleaned.casefold() in _RELATIVE_DAYS:
+        return PartialDate.of(today + timedelta(days=_RELATIVE_DAYS[cleaned.casefold()]))
     try:
         return _parse(cleaned, order)
     except EntryError:
@@ -90,7 +102,8 @@ def _day_and_month(text: str, first: int, second: int, year: int, order: DateOrd
     as_month_first = PartialDate(year, first, second)
     raise AmbiguousDateError(
         f"'{_excerpt(text)}' could be {as_day_first.display()} or {as_month_first.display()}; "
-        f"write it as {as_day_first.isoformat()} or {as_day_first.display()}"
+        f"write it as {as_day_first.isoformat()} or {as_day_first.display()}",
+        (as_day_first, as_month_first),
     )
 
 

@@ -5,7 +5,12 @@ All are DocgenError subclasses, so the CLI reports each as one message and exit 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docgen.errors import DocgenError
+
+if TYPE_CHECKING:
+    from docgen.case.dates import PartialDate
 
 
 class EntryError(DocgenError, ValueError):
@@ -13,7 +18,12 @@ class EntryError(DocgenError, ValueError):
 
 
 class AmbiguousDateError(EntryError):
-    """A date such as 3/5/2024 that reads as two different days; never guessed."""
+    """A date such as 3/5/2024 that reads as two different days; never guessed. ``readings`` holds
+    both (day first, then month first), so a front end can offer them as a choice."""
+
+    def __init__(self, message: str, readings: tuple[PartialDate, PartialDate] | None = None) -> None:
+        super().__init__(message)
+        self.readings = readings
 
 
 class ImportFileError(DocgenError):

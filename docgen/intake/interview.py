@@ -5,10 +5,17 @@ each medication and its dose changes, symptoms, key events, FND exam findings an
 amendment request and the therapist letter. Every answer is checked as it is given (a date that
 cannot be read, or a severity of 12, is explained and asked again), and a summary is shown for
 review before anything is saved. Adding to an existing file keeps everything in it.
+
+"back" at any question undoes the answer before it and asks that question again (the answers
+given so far are replayed, silently, into a fresh copy of the case). An interview stopped before
+its end (Ctrl-C, end of input) keeps its answers in a draft beside the case file, readable by its
+owner only, and the next `docgen init` for that file offers to pick up where it stopped.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 from pathlib import Path
 from typing import Any, get_args
@@ -26,6 +33,7 @@ from docgen.case.model import (
     Finding,
     FindingResult,
     FndExam,
+    Hold,
     Medication,
     Patient,
     PreparedBy,
@@ -33,6 +41,7 @@ from docgen.case.model import (
     Recipient,
     Symptom,
     SymptomCategory,
+    Taper,
     TherapistLetter,
 )
 from docgen.facts.equivalence import generic_name
@@ -41,9 +50,9 @@ from docgen.documents import describe_available
 from docgen.facts.review import summarize
 from docgen.intake.amount_text import parse_dose_text, parse_severity_text
 from docgen.intake.case_document import DEFAULT_CASE_FILE, CaseDocument
-from docgen.intake.errors import EntryError
+from docgen.intake.errors import EntryError, InterviewStopped
 from docgen.intake.questions import Ask, Questioner, Say
-from docgen.output import check_writable
+from docgen.output import check_writable, write_file
 
 _ROLES = [("prescriber", "prescriber"), ("therapist", "therapist"), ("neurologist", "neurologist"),
           ("primary_care", "primary care"), ("other", "other")]
@@ -53,6 +62,32 @@ _RESULTS = [("positive", "positive (sign present)"), ("negative", "negative (tes
             ("inconclusive", "inconclusive"), ("not_tested", "not tested")]
 _PREPARERS = [("patient", "the patient"), ("advocate", "an advocate"), ("family", "family"), ("clinician", "a clinician")]
 _CREDENTIALS = re.compile(r"\b(md|do|phd|psyd|np|pa|dnp|mbbs|frcp)\b", re.IGNORECASE)
+_BACK = {"back", "go back"}
+_QUOTES = (('"', '"'), ("'", "'"), ("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u00ab", "\u00bb"))
+
+
+class _Back(Exception):
+    """The person typed "back"."""
+
+
+def draft_path(target: str | Path) -> Path:
+    """Where an interrupted interview for ``target`` keeps its answers: beside it, hidden."""
+    target = Path(target)
+    return target.with_name(f".{target.name}.interview-draft.json")
+
+
+def load_draft(target: str | Path) -> list[str] | None:
+    """The answers of an interrupted interview for ``target``, if one was kept."""
+    path = draft_path(target)
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [str(answer) for answer in answers] if isinstance(answers, list) else None
+
+
+def remove_draft(target: str | Path) -> None:
+    draft_path(target).unlink(missing_ok=True)
 
 
 def init_target(output: Path | None, source: Path | None, force: bool = False) -> tuple[Path, bool]:
@@ -71,16 +106,58 @@ def init_target(output: Path | None, source: Path | None, force: bool = False) -
 class Interview:
     """The questions of `docgen init`; ``run()`` fills ``document`` and says whether to save it."""
 
-    def __init__(self, ask: Ask, say: Say, document: CaseDocument | None = None, target: str = "case.yaml") -> None:
-        self.questions = Questioner(ask, say)
-        self.say = say
+    def __init__(self, ask: Ask, say: Say, document: CaseDocument | None = None, target: str = "case.yaml", *,
+                 answers: list[str] | None = None, keep_draft: bool = False) -> None:
+        self._ask, self._say = ask, say
+        self.questions = Questioner(self._asked, self._said)
+        self.say = self._said
         self.resuming = document is not None
         self.document = document if document is not None else CaseDocument.new(target)
+        self._start = copy.deepcopy(self.document.data)
         self.target = target
         self.added: list[str] = []
+        #: Every answer given, in order (what "back" replays, and what a draft keeps).
+        self.answers: list[str] = []
+        self._replay: list[str] = list(answers or [])
+        self.keep_draft = keep_draft
+
+    def _asked(self, prompt: str) -> str:
+        if self._replay:
+            answer = self._replay.pop(0)
+        else:
+            answer = self._ask(prompt)
+            if answer.strip().casefold() in _BACK:
+                if not self.answers:
+                    self._say("  This is the first question; there is nothing to go back to.")
+                    return self._asked(prompt)
+                raise _Back
+        self.answers.append(answer)
+        return answer
+
+    def _said(self, text: str) -> None:
+        if not self._replay:
+            self._say(text)
 
     def run(self) -> bool:
         """Ask every question, show the summary, and return whether the person chose to save."""
+        while True:
+            try:
+                return self._run()
+            except _Back:
+                self._replay, self.answers = self.answers[:-1], []
+                self.document.data = copy.deepcopy(self._start)
+                self.added = []
+                self._say("  (back: that answer is undone; here is the question before it again)")
+            except (InterviewStopped, KeyboardInterrupt):
+                if self.keep_draft and self.answers:
+                    write_file(json.dumps(self.answers).encode("utf-8"), draft_path(self.target), force=True)
+                    raise InterviewStopped(
+                        f"the interview stopped before the end; nothing was written to {self.target}. Your answers so "
+                        f"far are kept in {draft_path(self.target)}: run the same docgen init again to pick up where "
+                        "you left off") from None
+                raise InterviewStopped("the interview stopped before the end; nothing was written") from None
+
+    def _run(self) -> bool:
         self._welcome()
         if not self.document.has("patient"):
             self._patient()
@@ -106,7 +183,8 @@ class Interview:
                 self.say(f"  {line}")
         else:
             self.say("docgen init: a few questions to write a case file. Dates can be a day, a month or a year "
-                     "(14 Aug 1971, June 2019, 2014). Press Enter to skip a question that says so.")
+                     "(14 Aug 1971, June 2019, 2014) or \"today\". Press Enter to skip a question that says so; "
+                     "type back to undo your last answer.")
 
     def _patient(self) -> None:
         self.say("\nThe patient")
@@ -142,9 +220,7 @@ class Interview:
             specialty = ask.optional_text("Specialty (e.g. Psychiatry; Enter to skip):")
             organization = ask.optional_text("Practice or hospital (e.g. Lakeside Behavioral Health; Enter to skip):")
             address = ask.lines("Their address", "400 Lake Road, Suite 2")
-            suggested = _suggest_id(name, {known for known, _name in self.document.clinicians()})
-            identifier = ask.read(f"A short id the file uses for them (e.g. dr-chen; Enter for '{suggested}'):",
-                                  self._new_id, optional=True) or suggested
+            identifier = _suggest_id(name, {known for known, _name in self.document.clinicians()})
             clinician = Clinician(id=identifier, name=name, role=_as(role, ClinicianRole), specialty=specialty,
                                   organization=organization, address=address)
             self.document.add_clinician(clinician)
@@ -190,10 +266,13 @@ class Interview:
             reading = ask.read("Total dose per day from then, in mg (e.g. 1, 0.5 mg twice a day, "
                                "1/2 tab of 1 mg, 0 if stopped):", parse_dose_text)
             assert reading is not None
+            if reading.note is not None:
+                self.say(f"  {reading.note} → {_mg(reading.mg_per_day)} mg/day")
             doses.append(Dose(date=when, mg_per_day=reading.mg_per_day, note=reading.note, source=source))
         if existing is None:
+            taper = self._taper(drug) if doses else None
             self.document.add_medication(Medication(drug=drug, brand=brand, indication=indication,
-                                                    prescriber=prescriber, doses=doses))
+                                                    prescriber=prescriber, doses=doses, taper=taper))
             self.added.append(f"medication {drug}: {_count(len(doses), 'dose entry', 'dose entries')}")
             return
         for dose in doses:
@@ -202,6 +281,52 @@ class Interview:
                 self.added.append(f"{drug} {dose.date.isoformat()}: {dose.mg_per_day:g} mg/day")
             except EntryError as error:
                 self.say(f"  Not added: {error}.")
+
+    def _taper(self, drug: str) -> Taper | None:
+        """The prescriber's taper plan from here on, if there is one."""
+        ask = self.questions
+        if not ask.yes(f"Is there a taper plan for {drug} from here on (the prescriber's plan of reductions)?"):
+            return None
+        start = ask.required_date("Date of the first reduction")
+        percent = ask.read("Each step takes off what percent of the current dose? (e.g. 10):", _percent)
+        every_days = ask.read("Days between steps (e.g. 28, or 2 weeks):", _days)
+        tablets = ask.read("Tablet strengths on hand, in mg, separated by commas (e.g. 2, 0.5; Enter if the "
+                           "doses are measured as a liquid):", _strengths, optional=True) or []
+        step: float | None
+        if tablets:
+            smallest = min(tablets)
+            step = ask.read(f"The smallest step the tablets can measure, in mg (Enter for {_mg(smallest)} mg, the "
+                            "smallest tablet; a half if they are split, e.g. " + _mg(smallest / 2) + "):",
+                            _positive_mg, optional=True) or smallest
+            liquid_below = ask.read("Switch to a liquid below what daily dose, in mg? (e.g. 0.5; Enter if not):",
+                                    _positive_mg, optional=True)
+        else:
+            step = ask.read("The smallest step that can be measured, in mg (e.g. 0.125):", _positive_mg)
+            liquid_below = None
+        liquid_strength = None
+        if liquid_below is not None or not tablets:
+            liquid_strength = ask.read("The liquid's strength, in mg per mL (e.g. 0.1; Enter if not known):",
+                                       _positive_mg, optional=True)
+        holds: list[Hold] = []
+        while ask.yes("Is a pause planned at some dose?" if not holds else "Another planned pause?"):
+            at = ask.read("Pause once the dose reaches what daily dose, in mg (e.g. 1.25):", _mg_amount)
+            days = ask.read("For how many days (e.g. 28)?", _days)
+            assert at is not None and days is not None
+            holds.append(Hold(at_mg_per_day=at, days=days))
+        stop_below = ask.read("Stop after the dose reaches what, in mg (e.g. 0.125; Enter to skip):", _mg_amount,
+                              optional=True)
+        reason = ask.optional_text("Why the taper, in the prescriber's words (e.g. long-term use; falls risk; Enter to skip):")
+        agreed_on = ask.date("When the patient agreed to the plan", optional=True)
+        slow = ask.optional_text("When to slow down or pause, in the plan's words (e.g. withdrawal symptoms make daily "
+                                 "life hard; Enter to skip):")
+        assert percent is not None and every_days is not None and step is not None
+        taper = Taper(start=start, percent=percent, every_days=every_days, holds=holds, smallest_step_mg=step,
+                      liquid_below_mg=liquid_below, liquid_mg_per_ml=liquid_strength, stop_below_mg=stop_below,
+                      tablets_mg=tablets, reason=reason, agreed_on=agreed_on, slow_or_pause_if=slow)
+        self.say(f"  Taper plan: from {start.display()}, {_mg(percent)}% of the current dose every {every_days} days, "
+                 f"in steps of {_mg(step)} mg" + (f", {len(holds)} planned pause" + ("s" if len(holds) != 1 else "")
+                                                  if holds else "") + ".")
+        return taper
 
     def _symptoms(self) -> None:
         self.say("\nSymptoms: what happened to the body, when it began, and how bad it was.")
@@ -314,8 +439,8 @@ class Interview:
                 record=ask.text("Which record should be amended (e.g. Neurology consultation note):"),
                 date=ask.date("Date of that record", optional=True),
                 author=self._clinician("Who wrote it"),
-                current_text=ask.optional_text("What it says now, quoted (e.g. Assessment: functional neurological "
-                                               "disorder (F44.4).; Enter to skip):"),
+                current_text=_unquoted(ask.optional_text("What it says now, quoted (e.g. Assessment: functional "
+                                                         "neurological disorder (F44.4).; Enter to skip):")),
                 requested_text=ask.optional_text("What it should say instead (Enter to let docgen propose wording):"),
             ))
         state = ask.read("US state whose law applies, two letters (e.g. IL; Enter to skip):", _state, optional=True)
@@ -411,6 +536,65 @@ def _sign(answer: str) -> str:
         if lowered in (key, key.replace("_", " "), sign.name.casefold()):
             return key
     return answer.strip()
+
+
+def _unquoted(text: str | None) -> str | None:
+    """Quotation marks typed around a record's text are not part of the quote."""
+    if text is None:
+        return None
+    for opening, closing in _QUOTES:
+        if len(text) >= 2 and text.startswith(opening) and text.endswith(closing) and opening not in text[1:-1]:
+            return text[1:-1].strip() or None
+    return text
+
+
+def _number(answer: str, unit: str = "mg") -> float:
+    text = re.sub(rf"\s*{unit}\s*$", "", answer.strip(), flags=re.IGNORECASE)
+    try:
+        value = float(text)
+    except ValueError:
+        raise EntryError(f"'{answer}' is not a number; expected one such as 0.5 (with a point, not a comma)") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise EntryError(f"'{answer}' is not a number")
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _mg_amount(answer: str) -> float:
+    value = _number(answer)
+    if value < 0:
+        raise EntryError(f"'{answer}' is below 0 mg")
+    return value
+
+
+def _positive_mg(answer: str) -> float:
+    value = _number(answer)
+    if value <= 0:
+        raise EntryError(f"'{answer}' must be more than 0 mg")
+    return value
+
+
+def _percent(answer: str) -> float:
+    value = _number(answer, "%")
+    if not 0 < value < 100:
+        raise EntryError(f"'{answer}' is not a percentage between 0 and 100 (e.g. 10)")
+    return value
+
+
+def _days(answer: str) -> int:
+    match = re.fullmatch(r"(\d+)\s*(days?|d|weeks?|wks?|w)?", answer.strip().casefold())
+    if match is None or int(match.group(1)) < 1:
+        raise EntryError(f"'{answer}' is not a number of days; expected a whole number such as 28, or 4 weeks")
+    return int(match.group(1)) * (7 if (match.group(2) or "d").startswith("w") else 1)
+
+
+def _strengths(answer: str) -> list[float]:
+    parts = [part for part in re.split(r"[,;\s]+|\band\b", re.sub(r"\s*mg\b", "", answer, flags=re.IGNORECASE)) if part]
+    return [_positive_mg(part) for part in parts]
+
+
+def _mg(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def _state(answer: str) -> str:

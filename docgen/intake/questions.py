@@ -6,11 +6,12 @@ end can drive the same questions.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TypeVar
 
 from docgen.case.dates import PartialDate
 from docgen.intake.date_text import DATE_EXAMPLES, parse_date_text
-from docgen.intake.errors import EntryError, InterviewStopped
+from docgen.intake.errors import AmbiguousDateError, EntryError, InterviewStopped
 
 #: Reads one answer, given the prompt (the terminal's input, or a list of scripted answers).
 Ask = Callable[[str], str]
@@ -27,9 +28,10 @@ _NOTHING = {"no", "none", "n/a", "na", "-", "skip", "nothing"}
 class Questioner:
     """Questions with validation: a wrong answer is explained and the question asked again."""
 
-    def __init__(self, ask: Ask, say: Say) -> None:
+    def __init__(self, ask: Ask, say: Say, today: date | None = None) -> None:
         self.ask = ask
         self.say = say
+        self.today = today or date.today()
 
     def answer(self, prompt: str) -> str:
         try:
@@ -63,12 +65,18 @@ class Questioner:
 
     def date(self, prompt: str, optional: bool = False, not_before: PartialDate | None = None) -> PartialDate | None:
         def reader(answer: str) -> PartialDate:
-            when = parse_date_text(answer)
+            try:
+                when = parse_date_text(answer, today=self.today)
+            except AmbiguousDateError as error:
+                if error.readings is None:
+                    raise
+                readings = [(reading.isoformat(), reading.display()) for reading in error.readings]
+                when = PartialDate.parse(self.required_choice(f"  '{answer}' could be either; which did you mean", readings))
             if not_before is not None and when.latest < not_before.earliest:
                 raise EntryError(f"{when.display()} is before {not_before.display()}; expected a date on or after it")
             return when
 
-        return self.read(f"{prompt} (e.g. {DATE_EXAMPLES}{'; Enter to skip' if optional else ''}):", reader, optional)
+        return self.read(f"{prompt} (e.g. {DATE_EXAMPLES}, today{'; Enter to skip' if optional else ''}):", reader, optional)
 
     def required_date(self, prompt: str, not_before: PartialDate | None = None) -> PartialDate:
         value = self.date(prompt, False, not_before)
