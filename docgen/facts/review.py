@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from docgen.case.model import Case, _excerpt
 from docgen.facts import history
+from docgen.facts.chronology import iter_chronology_warnings
 from docgen.facts.equivalence import (
     TABLE_NAMES,
     EquivalenceTable,
@@ -45,6 +46,8 @@ def summarize(case: Case) -> list[str]:
 
 
 def iter_warnings(case: Case, table: EquivalenceTable = EquivalenceTable.ASHTON) -> Iterator[Warning_]:
+    for field, message in iter_chronology_warnings(case):
+        yield Warning_(field, message)
     courses = history.courses(case, table)
     starts = [course.start for course in courses if course.start is not None]
     first_start = min(starts, key=lambda start: start.sort_key()) if starts else None
