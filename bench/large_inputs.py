@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -45,16 +44,22 @@ def case_for(kind: str, factor: int) -> dict[str, object]:
     return case
 
 
+_WRAPPER = ("import atexit, resource, runpy, sys\n"
+            "atexit.register(lambda: sys.stderr.write("
+            "'\\nPEAK %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+            "sys.argv = ['docgen', *sys.argv[1:]]\n"
+            "runpy.run_module('docgen.cli', run_name='__main__')\n")
+
+
 def run(arguments: list[str]) -> tuple[float, float]:
     """Seconds and peak resident megabytes of one docgen process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-m", "docgen.cli", *arguments], capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "-c", _WRAPPER, *arguments], capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    if completed.returncode not in (0,):
+    if completed.returncode != 0:
         raise SystemExit(f"docgen {arguments[0]} failed: {completed.stderr.strip()[:300]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    peak = int(completed.stderr.rsplit("PEAK ", 1)[1].split()[0])
+    return elapsed, peak / 1024
 
 
 def main() -> None:
@@ -73,7 +78,7 @@ def main() -> None:
                 out = Path(folder) / f"out-{kind}-{factor}"
                 packed, peak = run(["packet", str(path), "--out", str(out), "--date", "2026-11-22"])
                 print(f"{kind:<10} {factor:>5}x  {checked:>10.2f} {packed:>9.2f} {peak:>8.0f}")
-    print("(peak MB: the largest resident set of any docgen process so far in this run)")
+    print("(peak MB: the largest resident set of the packet process)")
 
 
 if __name__ == "__main__":
