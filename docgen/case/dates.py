@@ -15,10 +15,11 @@ from enum import IntEnum
 from typing import Any
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_PATTERN = re.compile(r"^(~ ?)?([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 #: What a valid partial date looks like, for messages and the JSON Schema.
-EXPECTED = "a date as YYYY-MM-DD, YYYY-MM or YYYY (for example 2024-02-10, 2019-06 or 2014)"
+EXPECTED = ("a date as YYYY-MM-DD, YYYY-MM or YYYY (for example 2024-02-10, 2019-06 or 2014), "
+            "with ~ before it where it is approximate (~2015-03)")
 
 
 class Precision(IntEnum):
@@ -36,6 +37,8 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+    #: Known only roughly ("around March 2015"): written ``~2015-03``, shown "~ Mar 2015".
+    approximate: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
@@ -65,8 +68,8 @@ class PartialDate:
         if isinstance(value, str):
             match = _PATTERN.match(value.strip())
             if match:
-                year, month, day = match.groups()
-                return cls(int(year), int(month) if month else None, int(day) if day else None)
+                mark, year, month, day = match.groups()
+                return cls(int(year), int(month) if month else None, int(day) if day else None, approximate=bool(mark))
         raise ValueError(f"expected {EXPECTED}")
 
     @classmethod
@@ -120,19 +123,23 @@ class PartialDate:
     # -- text ---------------------------------------------------------------------------------
 
     def isoformat(self) -> str:
+        """As written in a case file: "2024-02-10", "2019-06", "2014", "~2015-03"."""
+        mark = "~" if self.approximate else ""
         if self.month is None:
-            return f"{self.year:04d}"
+            return f"{mark}{self.year:04d}"
         if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+            return f"{mark}{self.year:04d}-{self.month:02d}"
+        return f"{mark}{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
     def display(self) -> str:
-        """Unambiguous to a US and a European reader: "3 Jun 2024", "Jun 2024", "2014"."""
+        """Unambiguous to a US and a European reader: "3 Jun 2024", "Jun 2024", "2014", and
+        "~ Mar 2015" for an approximate date."""
+        mark = "~ " if self.approximate else ""
         if self.month is None:
-            return f"{self.year}"
+            return f"{mark}{self.year}"
         if self.day is None:
-            return f"{_MONTHS[self.month - 1]} {self.year}"
-        return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+            return f"{mark}{_MONTHS[self.month - 1]} {self.year}"
+        return f"{mark}{self.day} {_MONTHS[self.month - 1]} {self.year}"
 
     def __str__(self) -> str:
         return self.isoformat()
@@ -163,7 +170,8 @@ class PartialDate:
                 {"type": "string", "pattern": _PATTERN.pattern, "examples": ["2024-02-10", "2019-06"]},
                 {"type": "integer", "minimum": 1, "maximum": 9999, "description": "a year"},
             ],
-            "description": "A date as YYYY-MM-DD, or YYYY-MM / YYYY where only that much is known.",
+            "description": "A date as YYYY-MM-DD, or YYYY-MM / YYYY where only that much is known; "
+                           "~ before it where it is approximate (~2015-03).",
         }
 
 

@@ -81,15 +81,18 @@ def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:
     for item in write_packet(case, out, options, force):
         say(f"wrote {item.path}")
     say(f"checksums in {out / CHECKSUMS} (check with: sha256sum -c {CHECKSUMS})")
-    failed = []
+    failed, without_data = [], []
     for kind in DOCUMENTS:
         reason = kind.missing(case)
         if reason is None:
             continue  # made, or (a follow-up not yet due) not wanted yet
-        asked = kind.asked_by is not None and getattr(case, kind.asked_by, None) is not None
-        say(f"not made: {kind.name}: {reason}", err=asked)
-        if asked:
+        if kind.asked_by is not None and getattr(case, kind.asked_by, None) is not None:
+            say(f"not made: {kind.name}: {reason}", err=True)
             failed.append(kind.name)
+        else:
+            without_data.append(kind.label)
+    if without_data:
+        say(f"not made, as the case has no data for them: {', '.join(without_data)}")
     if failed:
         fail(f"the case asks for {', '.join(failed)} but {'it' if len(failed) == 1 else 'they'} could not be made; "
              "see the reasons above")

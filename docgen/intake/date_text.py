@@ -48,6 +48,11 @@ class DateOrder(str, Enum):
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1}
 
 
+#: "around March 2015", "about 2015", "circa 2015", "c. 2015", "approx. June 2019", "~2015-03".
+_APPROXIMATE = re.compile(r"(?:~|(?:around|about|roughly|approximately|approx\.?|circa|ca\.|c\.)(?=\s))\s*",
+                          re.IGNORECASE)
+
+
 def parse_date_text(text: str | PartialDate, order: DateOrder = DateOrder.UNAMBIGUOUS, *,
                     today: date | None = None) -> PartialDate:
     """Read a date typed by a person; raise EntryError (AmbiguousDateError) saying why not.
@@ -62,6 +67,10 @@ def parse_date_text(text: str | PartialDate, order: DateOrder = DateOrder.UNAMBI
         raise EntryError(f"no date given; expected a date such as {DATE_EXAMPLES}")
     if today is not None and cleaned.casefold() in _RELATIVE_DAYS:
         return PartialDate.of(today + timedelta(days=_RELATIVE_DAYS[cleaned.casefold()]))
+    rough = _APPROXIMATE.match(cleaned)
+    if rough:
+        found = parse_date_text(cleaned[rough.end():], order, today=today)
+        return PartialDate(found.year, found.month, found.day, approximate=True)
     try:
         return _parse(cleaned, order)
     except EntryError:

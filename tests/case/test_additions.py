@@ -71,3 +71,13 @@ def test_a_log_action_outside_the_list_is_located() -> None:
         parse_case(text.encode(), "case.yaml")
     assert str(caught.value).startswith("case.yaml: amendment.log[1].action (line 25): 'lost' is not allowed; "
                                         "expected one of: sent, received, call, extension, decision, note")
+
+
+def test_an_approximate_onset_loads_and_prints_with_its_mark() -> None:
+    from docgen.options import Options
+    from docgen.pipeline import document_text
+
+    text = BASE.format(country="PT") + "symptoms: [{name: insomnia, category: sleep, onset: ~2015-03}]\n"
+    case = parse_case(text.encode(), "case.yaml")
+    assert case.symptoms[0].onset.approximate
+    assert "~ Mar 2015" in document_text(case, "timeline", Options())

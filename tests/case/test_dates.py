@@ -300,3 +300,26 @@ def test_any_partial_date_round_trips(value: PartialDate) -> None:
     assert P(value.isoformat()) == value
     assert P(value.isoformat()).precision is value.precision
     assert str(value.year) in value.display()
+
+
+@pytest.mark.parametrize(("written", "iso", "shown"), [
+    ("~2015-03", "~2015-03", "~ Mar 2015"),
+    ("~ 2015", "~2015", "~ 2015"),
+    ("~2024-02-10", "~2024-02-10", "~ 10 Feb 2024"),
+])
+def test_an_approximate_date_keeps_its_mark(written: str, iso: str, shown: str) -> None:
+    date_ = PartialDate.parse(written)
+    assert date_.approximate
+    assert date_.isoformat() == iso and date_.display() == shown
+    assert PartialDate.parse(iso) == date_
+    assert (date_.earliest, date_.latest) == (PartialDate.parse(iso.lstrip("~")).earliest, PartialDate.parse(iso.lstrip("~")).latest)
+
+
+@pytest.mark.parametrize(("typed", "iso"), [
+    ("around March 2015", "~2015-03"), ("about 2015", "~2015"), ("c. June 2019", "~2019-06"),
+    ("approx. 14 Aug 1971", "~1971-08-14"), ("Around 2015-03", "~2015-03"), ("March 2015", "2015-03"),
+])
+def test_a_typed_approximate_date(typed: str, iso: str) -> None:
+    from docgen.intake.date_text import parse_date_text
+
+    assert parse_date_text(typed).isoformat() == iso
