@@ -89,35 +89,47 @@ def import_fhir_export(path: Path, document: CaseDocument | None = None) -> Impo
 
 
 def _take_patient(patients: list[RawResource], report: ImportReport, new: bool) -> None:
-    names: list[tuple[str, PartialDate | None]] = []
+    names: list[tuple[str, PartialDate | None, str | None]] = []
     for raw in patients:
         try:
             names.append(_patient_name(parse_resource(raw)))
         except ValueError as error:
             report.skipped.append(f"{raw.label}: {error}")
-    distinct = {_name_words(name) for name, _birth in names}
+    distinct = {_name_words(name) for name, _birth, _mrn in names}
     if len(distinct) > 1:
-        listed = "; ".join(_excerpt(name) for name, _ in names[:5]) + ("; ..." if len(names) > 5 else "")
+        listed = "; ".join(_excerpt(name) for name, _birth, _mrn in names[:5]) + ("; ..." if len(names) > 5 else "")
         report.notes.append(f"the export holds more than one patient ({listed}): check that every record is the right person's")
     if new:
         if names:
-            name, birth = names[0]
-            report.document.set_section("patient", Patient(name=name, date_of_birth=birth))
-            report.added.append(f"patient {name}" + (f", born {birth.display()}" if birth else ""))
+            name, birth, mrn = names[0]
+            report.document.set_section("patient", Patient(name=name, date_of_birth=birth, mrn=mrn))
+            report.added.append(f"patient {name}" + (f", born {birth.display()}" if birth else "")
+                                + (f", record number {_excerpt(mrn)}" if mrn else ""))
         return
     existing = report.document.patient_name()
-    for name, _birth in names:
+    for name, _birth, _mrn in names:
         if existing and not (_name_words(name) <= _name_words(existing) or _name_words(existing) <= _name_words(name)):
             report.notes.append(f"the export is for '{_excerpt(name)}', this case for '{_excerpt(existing)}': "
                                 "check that these are the right person's records")
 
 
-def _patient_name(patient: Any) -> tuple[str, PartialDate | None]:
+def _patient_name(patient: Any) -> tuple[str, PartialDate | None, str | None]:
+    """The Patient's name, date of birth and record number (its medical-record identifier where
+    one is typed so, else its first identifier)."""
     for name in patient.name or []:
         text = name.text or " ".join([*(name.given or []), name.family or ""]).strip()
         if text:
-            return " ".join(text.split()), _date(patient.birthDate)
+            return " ".join(text.split()), _date(patient.birthDate), _record_number(patient)
     raise ValueError("the Patient has no name")
+
+
+def _record_number(patient: Any) -> str | None:
+    identifiers = [identifier for identifier in patient.identifier or [] if identifier.value and identifier.value.strip()]
+    for identifier in identifiers:
+        codings = identifier.type.coding if identifier.type is not None and identifier.type.coding else []
+        if any(coding.code == "MR" for coding in codings):
+            return str(identifier.value).strip()
+    return str(identifiers[0].value).strip() if identifiers else None
 
 
 def _name_words(name: str) -> frozenset[str]:

@@ -92,6 +92,7 @@ def test_the_sample_export_becomes_a_new_case_entry_by_entry() -> None:
     case = report.document.check()
     assert case.patient.name == "Theresa M. Kowalczyk"
     assert case.patient.date_of_birth is not None and case.patient.date_of_birth.isoformat() == "1968-04-02"
+    assert case.patient.mrn == "HPN-00318854"  # the Patient's identifier
     assert _doses(report.document) == EXPECTED_DOSES
     assert case.medications[0].indication == "panic disorder"
     assert _events(report.document) == EXPECTED_EVENTS
@@ -264,7 +265,7 @@ def test_import_fhir_writes_a_new_case_file(tmp_path: Path) -> None:
     assert lines[:3] == [
         "note: 17 resources read from export.json",
         "note: not imported (docgen takes medications, conditions, reports and procedures): Encounter 1, Observation 1",
-        "added: patient Theresa M. Kowalczyk, born 2 Apr 1968",
+        "added: patient Theresa M. Kowalczyk, born 2 Apr 1968, record number HPN-00318854",
     ]
     assert lines[-2:] == ["export.json: 12 entries added, 4 skipped", f"wrote {output}"]
     case = load_case(output)
