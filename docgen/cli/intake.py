@@ -19,10 +19,11 @@ from docgen.errors import DocgenError
 from docgen.terminal import printable
 
 if TYPE_CHECKING:
+    from docgen.intake.case_document import CaseDocument
     from docgen.intake.date_text import DateOrder
     from docgen.intake.import_report import ImportReport
 
-IntoOption = Annotated[Path, typer.Option("--into", help="The case file to add the entries to (it is not changed unless --force is given or -o names it).", show_default=False)]
+IntoOption = Annotated[Optional[Path], typer.Option("--into", help="The case file to add the entries to (it is not changed unless --force is given or -o names it); without it a new case file is started, asking for the patient's name.", show_default=False)]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to this file instead of back into the case file.", show_default=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace a file that already exists (the --into file, or the -o file).")]
 DayFirstOption = Annotated[bool, typer.Option("--day-first", help="Read all-number dates as day/month/year (3/5/2024 is 3 May 2024).")]
@@ -94,7 +95,7 @@ def init_command(
 @import_app.command("doses")
 def doses_command(
     file: Annotated[Path, typer.Argument(help="The dose log: .csv (comma, semicolon or tab) or .xlsx, with a header row.", show_default=False)],
-    into: IntoOption,
+    into: IntoOption = None,
     drug: Annotated[Optional[str], typer.Option("--drug", help="The drug of rows that name none (or when there is no drug column).", show_default=False)] = None,
     tablet_mg: Annotated[Optional[float], typer.Option("--tablet-mg", min=0.0, help="The strength of one tablet in mg, for doses written in tablets ('1/2 tab').", show_default=False)] = None,
     day_first: DayFirstOption = False,
@@ -107,20 +108,21 @@ def doses_command(
 
     Example: docgen import doses dose-log.csv --into case.yaml --tablet-mg 0.5 -o case-with-log.yaml
     """
-    from docgen.intake.case_document import CaseDocument
+    from docgen.intake.case_document import DEFAULT_CASE_FILE, CaseDocument
     from docgen.intake.log_import import DoseLogOptions, import_dose_log
 
     order = _order(day_first, month_first)
     with _reported():
         options = DoseLogOptions(drug=drug, tablet_mg=tablet_mg, order=order, mappings=tuple(mappings or ()))
-        report = import_dose_log(file, CaseDocument.load(into), options)
-        _finish(report, output or into, force)
+        target = output or into or Path(DEFAULT_CASE_FILE)
+        report = import_dose_log(file, CaseDocument.load(into) if into else _new_case(target), options)
+        _finish(report, target, force)
 
 
 @import_app.command("symptoms")
 def symptoms_command(
     file: Annotated[Path, typer.Argument(help="The symptom diary: .csv or .xlsx, with a header row (date, symptom, severity 0-10, note).", show_default=False)],
-    into: IntoOption,
+    into: IntoOption = None,
     symptom: Annotated[Optional[str], typer.Option("--symptom", help="The symptom of rows that name none (or when there is no symptom column).", show_default=False)] = None,
     day_first: DayFirstOption = False,
     month_first: MonthFirstOption = False,
@@ -132,14 +134,15 @@ def symptoms_command(
 
     Example: docgen import symptoms symptom-diary.csv --into case.yaml -o case-with-diary.yaml
     """
-    from docgen.intake.case_document import CaseDocument
+    from docgen.intake.case_document import DEFAULT_CASE_FILE, CaseDocument
     from docgen.intake.log_import import SymptomDiaryOptions, import_symptom_diary
 
     order = _order(day_first, month_first)
     with _reported():
         options = SymptomDiaryOptions(symptom=symptom, order=order, mappings=tuple(mappings or ()))
-        report = import_symptom_diary(file, CaseDocument.load(into), options)
-        _finish(report, output or into, force)
+        target = output or into or Path(DEFAULT_CASE_FILE)
+        report = import_symptom_diary(file, CaseDocument.load(into) if into else _new_case(target), options)
+        _finish(report, target, force)
 
 
 @import_app.command("fhir")
@@ -160,6 +163,26 @@ def fhir_command(
         document = CaseDocument.load(into) if into is not None else None
         report = import_fhir_export(source, document)
         _finish(report, output or into or DEFAULT_CASE_FILE, force)
+
+
+def _new_case(target: Path) -> CaseDocument:
+    """A new case file for an import that names none: the patient's name is asked for, since
+    every case file needs one (a log or a diary does not say whose it is)."""
+    from docgen.case.model import Patient
+    from docgen.intake.case_document import CaseDocument
+
+    _echo(f"No --into case file: a new one, {target}, is started.")
+    while True:
+        try:
+            name = " ".join(_ask("The patient's full name, as on their records (e.g. Jordan A. Rivera):").split())
+        except EOFError:
+            raise typer.Exit(1) from None
+        if name:
+            break
+        _echo("  A name is needed: every document names its patient. Please try again.")
+    document = CaseDocument.new(str(target))
+    document.set_section("patient", Patient(name=name))
+    return document
 
 
 def _order(day_first: bool, month_first: bool) -> DateOrder:

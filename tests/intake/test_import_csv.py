@@ -503,3 +503,25 @@ def test_a_tablet_strength_of_zero_is_refused_before_reading() -> None:
     with pytest.raises(ImportFileError) as caught:
         import_dose_log(DOSE_LOG, CaseDocument.load(CASE), DoseLogOptions(tablet_mg=0.0))
     assert str(caught.value) == "--tablet-mg: the strength of one tablet must be above 0 mg, not 0"
+
+
+def test_a_dose_log_can_start_a_new_case_file(tmp_path: Path) -> None:
+    from docgen.case.loading import load_case
+
+    target = tmp_path / "new.yaml"
+    result = CliRunner().invoke(input_app(), ["import", "doses", str(ROOT / "samples" / "dose-log.csv"),
+                                              "--tablet-mg", "0.5", "-o", str(target)], input="\n  \nDana Q. Example\n")
+    assert result.exit_code == 0, result.output
+    assert f"No --into case file: a new one, {target}, is started." in result.output
+    assert result.output.count("A name is needed") == 2
+    case = load_case(target)
+    assert case.patient.name == "Dana Q. Example"
+    assert [medication.drug for medication in case.medications] == ["clonazepam", "baclofen"]
+
+
+def test_a_diary_alone_cannot_make_a_case_file_and_says_why(tmp_path: Path) -> None:
+    target = tmp_path / "new.yaml"
+    result = CliRunner().invoke(input_app(), ["import", "symptoms", str(ROOT / "samples" / "symptom-diary.csv"),
+                                              "-o", str(target)], input="Dana Q. Example\n")
+    assert result.exit_code == 1
+    assert "medications" in result.output and not target.exists()
