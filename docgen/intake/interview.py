@@ -47,6 +47,7 @@ from docgen.case.model import (
 from docgen.facts.equivalence import generic_name
 from docgen.facts.fnd import CATALOG
 from docgen.documents import describe_available
+from docgen.facts.read_back import read_back
 from docgen.facts.review import summarize
 from docgen.intake.amount_text import parse_dose_text, parse_severity_text
 from docgen.intake.case_document import DEFAULT_CASE_FILE, CaseDocument
@@ -477,8 +478,8 @@ class Interview:
 
     def _review(self) -> bool:
         case = self.document.check()
-        self.say("\nSummary of the case file:")
-        for line in [*summarize(case), describe_available(case)]:
+        self.say("\nWhat the case file says:")
+        for line in [*read_back(case), describe_available(case)]:
             self.say(f"  {line}")
         if self.added:
             self.say("Added now:")
