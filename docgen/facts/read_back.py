@@ -52,7 +52,7 @@ def read_back(case: Case) -> list[str]:
 
 def _medication(medication: Medication) -> str:
     name = medication.drug + (f" ({medication.brand})" if medication.brand else "")
-    purpose = f", for {medication.indication}" if medication.indication else ""
+    purpose = f" (indication: {medication.indication})" if medication.indication else ""
     steps = [(f"stopped {'on' if dose.date.is_exact else 'in'} " if dose.mg_per_day == 0
               else f"{format_mg(dose.mg_per_day)} mg/day from ") + dose.date.display()
              for dose in sorted(medication.doses, key=lambda dose: dose.date.sort_key())]

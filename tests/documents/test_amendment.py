@@ -217,7 +217,7 @@ def test_bind_definition_only_where_bind_is_mentioned(denied: Rendered) -> None:
 def test_the_reason_of_the_full_sample(full: Rendered) -> None:
     for text in full.both():
         assert "I believe the entries above are incomplete without the facts below, from my records (sources in brackets)" in text
-        assert ("clonazepam (Klonopin), for panic disorder: started Oct 2015 at 0.5 mg/day [1]; highest dose 2 mg/day from "
+        assert ("clonazepam (Klonopin): started Oct 2015 at 0.5 mg/day [1]; highest dose 2 mg/day from "
                 "14 Nov 2018 [2]; reduced to 1.5 mg/day on 4 Mar 2024, 1 mg/day on 18 Mar 2024 and 0.5 mg/day on 1 Apr 2024 "
                 "(75% in 28 days) [3]; increased to 1 mg/day on 13 May 2024 [4]; reduced to 0.875 mg/day on 10 Feb 2025 and "
                 "0.75 mg/day on 8 Sep 2025 (25% in 210 days) [5]; current dose 0.75 mg/day.") in text
@@ -235,7 +235,7 @@ def test_the_reason_of_the_full_sample(full: Rendered) -> None:
 
 def test_the_reason_of_the_denied_sample(denied: Rendered) -> None:
     for text in denied.both():
-        assert ("temazepam (Restoril), for insomnia: started 2012 at 15 mg/day [1]; highest dose 30 mg/day from Jun 2014 [2]; "
+        assert ("temazepam (Restoril): started 2012 at 15 mg/day [1]; highest dose 30 mg/day from Jun 2014 [2]; "
                 "reduced to 22.5 mg/day on 6 Nov 2023, 15 mg/day on 8 Jan 2024 and 7.5 mg/day on 1 Apr 2024, and stopped on "
                 "26 Aug 2024 [3, 4].") in text
         assert "confusion, evenings [5] 12 Jan 2024 4 days after temazepam 22.5 → 15 mg/day" in text

@@ -23,7 +23,7 @@ fnd_exams: [{date: 2024-06-03, examiner: chen, findings: [{sign: hoover, result:
     assert read_back(case) == [
         "Ann Lee, born 10 May 1970.",
         "Lena Chen, MD, prescriber at Lakeside.",
-        "clonazepam, for panic disorder: 1 mg/day from Mar 2014; 0.5 mg/day from 10 Jan 2023; stopped in Jun 2023.",
+        "clonazepam (indication: panic disorder): 1 mg/day from Mar 2014; 0.5 mg/day from 10 Jan 2023; stopped in Jun 2023.",
         "tremor (motor), from 22 Jan 2023, ongoing; at worst 7/10.",
         "10 Feb 2024: FND recorded (diagnosis).",
         "FND exam on 3 Jun 2024 by Lena Chen, MD: Hoover's sign not present.",
