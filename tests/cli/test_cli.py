@@ -200,3 +200,11 @@ def test_control_characters_from_a_case_never_reach_the_terminal(tmp_path, escap
         assert not any(ord(character) < 0x20 and character != "\n" or 0x7f <= ord(character) <= 0x9f
                        for character in printed), arguments
         assert "dia\\x" in printed or "Ann\\x" in printed
+
+
+def test_help_lists_whole_command_descriptions() -> None:
+    code, out, _err = run_main("--help")
+    assert code == 0
+    assert "..." not in out
+    assert out.split("\n\n")[1].strip().startswith("New? `docgen init`")
+    assert "Write the HIPAA amendment request (45 CFR 164.526) from the" in out
