@@ -442,7 +442,7 @@ class Interview:
                 author=self._clinician("Who wrote it"),
                 current_text=_unquoted(ask.optional_text("What it says now, quoted (e.g. Assessment: functional "
                                                          "neurological disorder (F44.4).; Enter to skip):")),
-                requested_text=ask.optional_text("What it should say instead (Enter to let docgen propose wording):"),
+                requested_text=self._requested_text(ask),
             ))
         state = ask.read("US state whose law applies, two letters (e.g. IL; Enter to skip):", _state, optional=True)
         self.document.set_section("amendment", Amendment(to=recipient, items=items, state=state))
@@ -492,6 +492,10 @@ class Interview:
         self.say("Nothing was saved.")
         return False
 
+    def _requested_text(self, ask: Questioner) -> str | None:
+        self.say(f"  {ADD_NOT_REPLACE}")
+        return ask.optional_text("Wording to add to the record (Enter to let docgen propose the addition):")
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _clinician(self, prompt: str) -> str | None:
@@ -537,6 +541,17 @@ def _sign(answer: str) -> str:
         if lowered in (key, key.replace("_", " "), sign.name.casefold()):
             return key
     return answer.strip()
+
+
+#: Why docgen asks to add to a record rather than replace what it says (REFERENCE §1, (c)(1) and
+#: (a)(2)(iv)); shown by the interview and the web app where the wording is asked for.
+ADD_NOT_REPLACE = (
+    "docgen asks to add to the record, not to replace it: the rule's remedy is to append or link an "
+    "amendment (45 CFR 164.526(c)(1)), the clinician's words stay, and a request to delete a diagnosis "
+    "invites a denial as 'accurate and complete'. Left empty, docgen proposes the addition from the case: "
+    "the BIND framing with its citation, when each symptom began against the dose reductions, and the FND "
+    "signs tested and not present. Wording you type is used instead."
+)
 
 
 def _unquoted(text: str | None) -> str | None:

@@ -12,6 +12,7 @@ from typing import Literal, get_args
 from docgen.case.model import ClinicianRole, EventKind, PreparerRole, SymptomCategory
 from docgen.facts.fnd import CATALOG
 from docgen.intake.date_text import DATE_EXAMPLES
+from docgen.intake.interview import ADD_NOT_REPLACE
 
 #: How a field is typed and read.
 #: text: one line; textarea: free text; lines: one entry per line (an address); date: a day, a
@@ -278,8 +279,7 @@ AMENDMENT = Section(
                 Field("current_text", "What it says now, quoted exactly", "textarea",
                       example="Assessment: functional neurological disorder (F44.4).",
                       help="Copy it exactly as it is in the record; quotation marks around it are not needed."),
-                Field("requested_text", "What it should say instead", "textarea",
-                      help="Leave it empty to let docgen propose wording from the case."),
+                Field("requested_text", "Wording to add to the record", "textarea", help=ADD_NOT_REPLACE),
                 _SOURCE,
             ), min_rows=1),
             Group("notify", "Who else should be sent the amendment", "recipient", (

@@ -145,6 +145,9 @@ def test_the_interview_writes_a_valid_case_from_nothing(tmp_path: Path) -> None:
     ]
     assert "  Klonopin is a brand of clonazepam: recorded as clonazepam (brand Klonopin)." in transcript
     assert "  documents it has data for: timeline, amendment request, therapist letter" in transcript
+    from docgen.intake.interview import ADD_NOT_REPLACE
+
+    assert f"  {ADD_NOT_REPLACE}" in transcript  # why the request adds to the record
     assert transcript[-1] == "Save it to case.yaml? (yes/no): yes"
 
 

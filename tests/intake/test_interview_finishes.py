@@ -108,3 +108,4 @@ def test_an_interrupted_interview_is_picked_up_from_its_draft(tmp_path: Path) ->
     case = load_case(output)
     assert case.medications[0].taper is not None and case.patient.date_of_birth == PartialDate(1971, 8, 15)
     assert not draft.exists()
+
