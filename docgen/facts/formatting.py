@@ -57,3 +57,34 @@ def format_dose(value: float) -> str:
 
 def format_percent(value: float) -> str:
     return f"{value:.0f}%" if abs(value - round(value)) < 0.05 or value >= 10 else f"{value:.1f}%"
+
+
+def format_signed_percent(value: float) -> str:
+    """A change in percent with its sign: "−17%", "+300%" (a true minus sign), "0%"."""
+    text = format_percent(abs(value))
+    if text in ("0%", "0.0%"):
+        return "0%"
+    return f"−{text}" if value < 0 else f"+{text}"
+
+
+def on_date(value: PartialDate, year: int | None = None) -> str:
+    """"on 1 Apr 2024", but "in Oct 2021" or "in 2014" for a date known to the month or year;
+    "on 1 Apr" when the sentence has already said the year (``year``)."""
+    text = value.display()
+    if year is not None and value.year == year and value.month is not None:
+        text = text.rsplit(" ", 1)[0]
+    return f"{'on' if value.is_exact else 'in'} {text}"
+
+
+def format_date_range(first: PartialDate, last: PartialDate, joiner: str = "to") -> str:
+    """"3 to 24 Mar 2025", "4 Mar to 1 Apr 2024", "6 Nov 2023 to 26 Aug 2024", "Jan 2021 to Aug 2023"
+    (or "3 and 24 Mar 2025" with ``joiner="and"``)."""
+    if first == last:
+        return first.display()
+    if first.is_exact and last.is_exact and first.year == last.year:
+        if first.month == last.month:
+            return f"{first.day} {joiner} {last.display()}"
+        return f"{first.display().rsplit(' ', 1)[0]} {joiner} {last.display()}"
+    if first.day is None and last.day is None and first.month and last.month and first.year == last.year:
+        return f"{first.display().split()[0]} {joiner} {last.display()}"
+    return f"{first.display()} {joiner} {last.display()}"
