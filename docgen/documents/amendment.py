@@ -28,7 +28,7 @@ TEMPLATE = "amendment.xml.j2"
 TITLE = "Request to amend health information (45 CFR 164.526)"
 
 #: Letters are set a little larger than the timeline (DESIGN.md: body 10-11 pt).
-LETTER_SIZE = 10.5
+LETTER_SIZE = 10.0
 
 #: States whose added right a letter may name (REFERENCE.md section 1); no other is claimed.
 _STATES = {"wa": "WA", "washington": "WA", "ca": "CA", "california": "CA"}

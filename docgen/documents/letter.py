@@ -14,7 +14,10 @@ from docgen.case.dates import display_day
 from docgen.case.model import Case, Clinician, _excerpt
 from docgen.documents.kind import DocumentKind
 from docgen.errors import MissingDataError
+from docgen.facts import links, onsets
+from docgen.facts.exposure import exposure_of
 from docgen.facts.formatting import format_mg
+from docgen.facts.phases import taper_phases
 from docgen.options import Options
 
 if TYPE_CHECKING:
@@ -33,6 +36,11 @@ TITLE = "Taper plan and coordination of care"
 
 #: Schedule rows shown in the letter; the rest are counted ("N more steps follow").
 SCHEDULE_ROWS = 8
+#: Symptoms named for each reduction they followed; the rest are counted.
+LINKED_NAMES = 6
+#: The letter's body size: 10 pt (DESIGN.md: 10-11 pt in letters), so that the plan, the
+#: symptoms so far and how to coordinate fit on two pages.
+LETTER_SIZE = 10.0
 
 
 def missing(case: Case) -> str | None:
@@ -62,9 +70,12 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     assert prescriber is not None and therapist is not None
     tapers = planned_tapers(case)
     tapered = {planned.index for planned in tapers}
+    exposure = exposure_of(case, options.table)
+    phases = taper_phases(exposure)
+    found = links.links(onsets.relations(case, exposure, phases), exposure, phases)
     return {
         "title": TITLE,
-        "size": 10.5,
+        "size": LETTER_SIZE,
         "page": options.page,
         "patient": case.patient,
         "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
@@ -79,6 +90,13 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         "regimen": _regimen(case, tapered, prescriber),
         "tapers": [_taper(planned) for planned in tapers],
         "taper_drugs": [planned.medication.drug for planned in tapers],
+        # the symptoms that followed a reduction, as docgen.facts.links words them
+        "links": [
+            {"relation": link.relation, "what": link.what,
+             "symptoms": [symptom.name for symptom in link.symptoms[:LINKED_NAMES]],
+             "more": max(0, len(link.symptoms) - LINKED_NAMES)}
+            for link in found
+        ],
     }
 
 

@@ -1,5 +1,7 @@
-"""Facts computed from a case, shared by every document: each medication's course, the dose
-changes, when each symptom began relative to them, the FND exam results, and numbered sources.
+"""Facts computed from a case, shared by every document: each medication's course (its dose
+entries as a step function), how a symptom's course reads, and numbered sources. The dose
+changes and what each onset followed are in ``exposure``, ``phases`` and ``onsets``; the FND
+exams' findings in ``findings``.
 
 Nothing here invents a fact: partial dates keep their precision, and where the case is silent
 the result says "not recorded" rather than guessing.
@@ -7,44 +9,13 @@ the result says "not recorded" rather than guessing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from docgen.case.dates import PartialDate, describe_duration, describe_interval
+from docgen.case.dates import PartialDate, describe_duration
 from docgen.case.model import Case, Dose, Medication, Symptom
 from docgen.facts.equivalence import EquivalenceTable, Equivalent, equivalent
-from docgen.facts.fnd import RESULT_TEXT, sign_name
-from docgen.facts.formatting import format_mg
-
-
-@dataclass(frozen=True)
-class DoseChange:
-    """One change point of one medication: from ``before_mg`` (None at the first entry) to ``after_mg``."""
-
-    drug: str
-    date: PartialDate
-    before_mg: float | None
-    after_mg: float
-    converted: bool
-    source: str | None = None
-
-    @property
-    def kind(self) -> str:
-        if self.before_mg is None or self.before_mg == 0:
-            return "stop" if self.after_mg == 0 else "start"
-        if self.after_mg == 0:
-            return "stop"
-        return "increase" if self.after_mg > self.before_mg else "reduction"
-
-    def describe(self) -> str:
-        """"clonazepam 3 → 2.5 mg/day", "clonazepam started at 1 mg/day", "baclofen stopped (from 55 mg/day)"."""
-        if self.kind == "start":
-            return f"{self.drug} started at {format_mg(self.after_mg)} mg/day"
-        if self.kind == "stop":
-            before = f" (from {format_mg(self.before_mg)} mg/day)" if self.before_mg else ""
-            return f"{self.drug} stopped{before}"
-        return f"{self.drug} {format_mg(self.before_mg or 0)} → {format_mg(self.after_mg)} mg/day"
 
 
 @dataclass(frozen=True)
@@ -111,15 +82,6 @@ class MedicationCourse:
     def diazepam_mg(self, mg_per_day: float) -> float | None:
         return self.equivalent.diazepam_mg(mg_per_day) if self.equivalent is not None else None
 
-    def changes(self) -> list[DoseChange]:
-        changes: list[DoseChange] = []
-        before: float | None = None
-        for step in self.steps:
-            changes.append(DoseChange(self.drug, step.date, before, step.mg_per_day, self.converted, step.source))
-            before = step.mg_per_day
-        return changes
-
-
 def course_of(medication: Medication, table: EquivalenceTable) -> MedicationCourse:
     """Sort the doses (stably, by date) and keep only the points where the dose changes."""
     ordered = sorted(medication.doses, key=lambda dose: dose.date.sort_key())
@@ -138,38 +100,6 @@ def courses(case: Case, table: EquivalenceTable) -> list[MedicationCourse]:
     return [course_of(medication, table) for medication in case.medications]
 
 
-def all_changes(medication_courses: Iterable[MedicationCourse]) -> list[DoseChange]:
-    """Every dose change of every medication, by date; converted (benzodiazepine) changes first on a tie."""
-    changes = [change for course in medication_courses for change in course.changes()]
-    return sorted(changes, key=lambda change: (change.date.sort_key(), not change.converted))
-
-
-def preceding_change(onset: PartialDate, changes: Sequence[DoseChange]) -> DoseChange | None:
-    """The latest dose change that could have come before (or on) ``onset``.
-
-    A change counts when it could have come first: its earliest possible day is not after the
-    onset's latest possible day (so a change in "Jan 2023" precedes an onset on 5 Jan 2023, and a
-    change on 10 Jan 2023 precedes an onset in "Jan 2023"). Of several, the latest wins; on the
-    same date a benzodiazepine change is preferred.
-    """
-    found: DoseChange | None = None
-    for change in changes:
-        if change.date.earliest <= onset.latest:
-            if found is None or change.date.sort_key() > found.date.sort_key() or (
-                change.date.sort_key() == found.date.sort_key() and change.converted and not found.converted
-            ):
-                found = change
-    return found
-
-
-def relative_timing(onset: PartialDate, changes: Sequence[DoseChange]) -> str:
-    """"12 days after clonazepam 3 → 2.5 mg/day", or "before any recorded dose change"."""
-    change = preceding_change(onset, changes)
-    if change is None:
-        return "before any recorded dose change"
-    return f"{describe_interval(change.date, onset)} {change.describe()}"
-
-
 def symptom_course_text(symptom: Symptom) -> str:
     """"peak 7/10; resolved Aug 2024", or "ongoing"."""
     parts: list[str] = []
@@ -178,43 +108,6 @@ def symptom_course_text(symptom: Symptom) -> str:
         parts.append(f"peak {peak}/10")
     parts.append(f"resolved {symptom.resolved.display()}" if symptom.resolved else "ongoing")
     return "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    sign: str
-    result: str
-    result_text: str
-    exam_date: PartialDate
-    examiner: str
-    note: str | None
-    source: str | None
-
-
-def finding_rows(case: Case) -> list[FindingRow]:
-    rows: list[FindingRow] = []
-    for exam in sorted(case.fnd_exams, key=lambda exam: exam.date.sort_key()):
-        examiner = case.clinician(exam.examiner)
-        for finding in exam.findings:
-            rows.append(FindingRow(
-                sign=sign_name(finding.sign),
-                result=finding.result,
-                result_text=RESULT_TEXT[finding.result],
-                exam_date=exam.date,
-                examiner=examiner.name if examiner else "examiner not recorded",
-                note=finding.note,
-                source=exam.source,
-            ))
-    return rows
-
-
-def signs_with_result(rows: Sequence[FindingRow], result: str) -> list[str]:
-    """The distinct sign names with this result, in order of first appearance."""
-    names: list[str] = []
-    for row in rows:
-        if row.result == result and row.sign not in names:
-            names.append(row.sign)
-    return names
 
 
 @dataclass

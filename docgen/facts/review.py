@@ -1,5 +1,6 @@
-"""What `docgen validate` reports: a short summary of a case, and warnings for things that are
-allowed but worth a second look."""
+"""What `docgen validate` reports: a short summary of a case (its taper phases and switches
+among it), and warnings for things that are allowed but worth a second look: reductions beyond
+the 2025 guideline's bound, and symptoms whose relation to the dose changes is ambiguous."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from docgen.facts.equivalence import (
     equivalent,
     looks_like_benzodiazepine,
 )
+from docgen.facts.exposure import exposure_of
 from docgen.facts.fnd import is_known
-from docgen.facts.taper import guideline_warnings
+from docgen.facts.formatting import format_date_range, on_date
+from docgen.facts.onsets import relations
+from docgen.facts.phases import taper_phases
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,13 @@ def summarize(case: Case) -> list[str]:
     tapers = [medication.drug for medication in case.medications if medication.taper is not None]
     if tapers:
         lines.append(f"taper plans: {', '.join(tapers)}")
+    exposure = exposure_of(case, EquivalenceTable.ASHTON)  # phases and switches read no table
+    for phase in taper_phases(exposure):
+        lines.append(f"taper phase: {phase.describe_in_full()}")
+    for switch in exposure.switches:
+        when = on_date(switch.first) if switch.first == switch.last else format_date_range(switch.first, switch.last)
+        leaving, taken_up = switch.sides()
+        lines.append(f"switch: {leaving} to {taken_up}, {when}")
     lines.append(f"symptoms: {count(len(case.symptoms), 'symptom')}")
     lines.append(f"events: {count(len(case.events), 'event')}")
     findings = sum(len(exam.findings) for exam in case.fnd_exams)
@@ -62,10 +73,23 @@ def iter_warnings(case: Case, table: EquivalenceTable = EquivalenceTable.ASHTON)
             yield Warning_(f"medications[{index}].drug",
                            f"'{_excerpt(drug)}' is not in the {TABLE_NAMES[table]} equivalence table; "
                            "it is shown in its own mg, not converted")
-        exact = [(step.date.earliest, step.mg_per_day) for step in course.steps if step.date.is_exact]
-        if looks_like_benzodiazepine(drug) and len(exact) == len(course.steps):
-            for message in guideline_warnings(exact):
-                yield Warning_(f"medications[{index}].doses", f"{_excerpt(drug)}: {message}")
+    exposure = exposure_of(case, table)
+    for found in exposure.breaches:
+        if found.medication is not None:
+            yield Warning_(f"medications[{found.medication}].doses",
+                           f"{_excerpt(courses[found.medication].drug)}: {found.breach.text}")
+        elif found.switch is not None:
+            switch = exposure.switches[found.switch]
+            names = f"{' and '.join(switch.from_drugs)} to {' and '.join(switch.to_drugs)}"
+            yield Warning_(f"medications[{switch.changes[-1].medication}].doses",
+                           f"the total during the switch from {_excerpt(names, 80)} (diazepam-equivalent, "
+                           f"{TABLE_NAMES[table]}): {found.breach.text}")
+    positions = {id(symptom): index for index, symptom in enumerate(case.symptoms)}
+    for relation in relations(case, exposure, taper_phases(exposure)):
+        for ambiguity in relation.ambiguous:
+            yield Warning_(f"symptoms[{positions[id(relation.symptom)]}].onset",
+                           f"the onset {relation.symptom.onset.display()} of '{_excerpt(relation.symptom.name)}': "
+                           f"{ambiguity}")
     for exam_index, exam in enumerate(case.fnd_exams):
         for finding_index, finding in enumerate(exam.findings):
             if not is_known(finding.sign):

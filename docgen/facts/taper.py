@@ -2,14 +2,13 @@
 
 CASEFILE.md ("How a taper plan reads") is the specification; REFERENCE.md section 6 gives the
 reasoning (steps a fixed fraction of the *current* dose, Horowitz and Taylor) and the 2025 Joint
-guideline's general bound of 25% every two weeks, which `guideline_warnings` checks.
+guideline's general bound of 25% every two weeks, which `docgen.facts.guideline` checks (its
+`guideline_warnings` is importable from here too).
 
 Arithmetic is done in `Decimal`, so doses such as 2.25, 0.125 or 0.41 mg come out exact.
 """
 
 from __future__ import annotations
-
-from collections import deque
 
 import math
 from collections.abc import Sequence
@@ -17,17 +16,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 
+from docgen.facts._decimals import decimal_of as _decimal
+from docgen.facts._decimals import format_dose as _format_dose
+from docgen.facts._decimals import format_number as _format_number
+from docgen.facts.guideline import GUIDELINE_MAX_PERCENT, GUIDELINE_WINDOW_DAYS, guideline_warnings
+
+__all__ = [
+    "GUIDELINE_MAX_PERCENT", "GUIDELINE_WINDOW_DAYS", "LIQUID", "REDUCTION", "STOP", "TABLET",
+    "TaperSchedule", "TaperStep", "guideline_warnings", "project_taper",
+]
+
 TABLET = "tablet"
 LIQUID = "liquid"
 REDUCTION = "reduction"
 STOP = "stop"
-
-#: The 2025 Joint guideline's general bound: not more than this percent ...
-GUIDELINE_MAX_PERCENT = 25.0
-#: ... within this many days.
-GUIDELINE_WINDOW_DAYS = 14
-
-_GUIDELINE_BOUND_TEXT = "beyond the 2025 guideline's general bound of 25% within two weeks"
 
 
 @dataclass(frozen=True)
@@ -237,90 +239,6 @@ def project_taper(
     )
 
 
-def guideline_warnings(points: Sequence[tuple[date, float]]) -> list[str]:
-    """Warnings for reductions beyond the 2025 Joint guideline's general bound (REFERENCE.md 6).
-
-    `points` is a dose history as change points `(date, mg_per_day)`, each dose holding until
-    the next point, sorted by date. Warned, in date order:
-
-    - a single reduction of more than 25% of the dose before it;
-    - more than 25% lost within 14 days over two or more reductions, none of which was itself
-      warned about: measured from the dose before the first of them to the dose after the last,
-      where the first and last are less than 14 days apart (25% every two weeks is within the
-      bound). Overlapping windows that start at the same dose are reported once, the longest.
-
-    A stop (a step to 0) from the smallest non-zero dose of the history is the normal end of a
-    taper and is not warned about; a stop from any larger dose is. Increases are ignored.
-    These are warnings, never errors: the guideline's bound is general, not absolute.
-    """
-    ordered = sorted(points, key=lambda point: point[0])
-    doses = [mg for _, mg in ordered]
-    positive = [mg for mg in doses if mg > 0]
-    smallest = min(positive) if positive else None
-    found: list[tuple[date, str]] = []
-    warned = [False] * len(ordered)
-    exempt = [False] * len(ordered)
-
-    for index in range(1, len(ordered)):
-        before, after = doses[index - 1], doses[index]
-        if before <= 0 or after >= before:
-            continue
-        if after == 0 and before == smallest:
-            exempt[index] = True
-            continue
-        reduction = _percent_reduction(before, after)
-        if reduction > GUIDELINE_MAX_PERCENT:
-            warned[index] = True
-            found.append(
-                (
-                    ordered[index][0],
-                    f"{_format_dose(before)} → {_format_dose(after)} mg/day on "
-                    f"{ordered[index][0].isoformat()} is a {_format_percent(reduction)} "
-                    f"reduction in one step, {_GUIDELINE_BOUND_TEXT}",
-                )
-            )
-
-    # Windows of reductions: for each last point, the first points less than 14 days before it
-    # and after the latest single-step warning. Both bounds only move forward, so the largest
-    # dose before a first point is kept in a monotonic queue (earliest index first among equals):
-    # linear in the number of points, however long the history.
-    windows: dict[int, tuple[date, str]] = {}  # by the window's starting point
-    candidates: deque[int] = deque()  # first points, their doses before them decreasing
-    next_first = 1
-    latest_warned = 1 if len(ordered) > 1 and warned[1] else 0
-    for last in range(2, len(ordered)):
-        if warned[last]:
-            latest_warned = last
-        while next_first < last:
-            while candidates and doses[candidates[-1] - 1] < doses[next_first - 1]:
-                candidates.pop()
-            candidates.append(next_first)
-            next_first += 1
-        while candidates and (
-            candidates[0] <= latest_warned
-            or (ordered[last][0] - ordered[candidates[0]][0]).days >= GUIDELINE_WINDOW_DAYS
-        ):
-            candidates.popleft()
-        if exempt[last] or latest_warned == last or not candidates:
-            continue
-        first = candidates[0]
-        before, after = doses[first - 1], doses[last]
-        if before <= 0 or after >= before:
-            continue
-        reduction = _percent_reduction(before, after)
-        if reduction > GUIDELINE_MAX_PERCENT:
-            windows[first] = (
-                ordered[last][0],
-                f"{_format_dose(doses[first - 1])} → {_format_dose(doses[last])} mg/day between "
-                f"{ordered[first][0].isoformat()} and {ordered[last][0].isoformat()} is a "
-                f"{_format_percent(reduction)} reduction within {GUIDELINE_WINDOW_DAYS} days, "
-                f"{_GUIDELINE_BOUND_TEXT}",
-            )
-    found.extend(windows.values())
-    found.sort(key=lambda item: item[0])
-    return [text for _, text in found]
-
-
 def _validate(
     current_mg: float,
     percent: float,
@@ -355,11 +273,6 @@ def _validate(
         raise ValueError(f"max_steps must be at least 1, not {max_steps}")
 
 
-def _decimal(value: float) -> Decimal:
-    """The decimal a person typed: 0.1 is 0.1, not the nearest binary fraction."""
-    return Decimal(repr(float(value)))
-
-
 def _round_to_unit(value: Decimal, unit: Decimal) -> Decimal:
     """The nearest multiple of `unit`; a tie keeps the higher dose."""
     with localcontext() as context:
@@ -382,11 +295,6 @@ def _intervals_for_pace(ratio: Decimal, keep: Decimal) -> int:
     while keep**estimate > ratio:
         estimate += 1
     return estimate
-
-
-def _percent_reduction(before: float, after: float) -> float:
-    """Computed on the doses as written, so 1.2 -> 0.9 is exactly 25%."""
-    return float((_decimal(before) - _decimal(after)) / _decimal(before) * 100)
 
 
 def _rounding_note(
@@ -426,23 +334,3 @@ def _rounding_problem(percent_text: str, current: Decimal, unit: Decimal, in_liq
         f"dose instead and waits longer before it, so the average pace stays within the plan. "
         f"{form} would allow smaller steps."
     )
-
-
-def _format_number(value: Decimal) -> str:
-    """Trailing zeros trimmed: 2.250 -> "2.25", 10 -> "10"."""
-    return f"{value.normalize():f}"
-
-
-def _format_dose(value: Decimal | float) -> str:
-    """A dose with at least one decimal, as doses are usually written: 3 -> "3.0"."""
-    text = _format_number(value if isinstance(value, Decimal) else _decimal(value))
-    return text if "." in text else f"{text}.0"
-
-
-def _format_percent(value: float) -> str:
-    """Whole percent, unless that would hide that the value is above the bound (25.4 -> "25.4%")."""
-    for decimals in range(4):
-        text = f"{value:.{decimals}f}"
-        if float(text) > GUIDELINE_MAX_PERCENT or value <= GUIDELINE_MAX_PERCENT:
-            return f"{text}%"
-    return f"{value}%"

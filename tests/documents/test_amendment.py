@@ -188,14 +188,18 @@ def test_the_default_requested_text_of_the_full_sample(full: Rendered) -> None:
     for text in full.both():
         assert ("Requested amendment: keep the entry as written and append or link this addition to it (164.526(c)(1)): "
                 "Addendum at the patient’s request. The patient’s symptoms began during or after reductions of clonazepam "
-                "from 2 to 0.5 mg/day between 4 Mar 2024 and 1 Apr 2024 (onsets Mar 2024 to May 2024: sensitivity to sound; "
+                "from 2 to 0.5 mg/day between 4 Mar and 1 Apr 2024 (onsets Mar 2024 to May 2024: sensitivity to sound; "
                 "insomnia; tremor, both hands;") in text
         assert ("As a proposed clinical framing, not an established diagnosis and with no diagnosis code, this presentation "
                 "may be described as benzodiazepine-induced neurological dysfunction (BIND; Ritvo et al., PLoS ONE "
                 "2023;18(6):e0285584).") in text
-        assert "Hoover's sign and drift without pronation tested on 17 Sep 2024: not present;" in text
-        assert "distractibility and Sonoo abductor test tested on 8 Apr 2025 by Miriam Adebayo-Sloan, MD: not present." in text
-        addendum = text[text.index("Addendum at the patient’s request."): text.index("by Miriam Adebayo-Sloan, MD: not present.")]
+        # every finding of each exam the addendum cites, the one found present included, never pooled
+        assert ("Rule-in signs for functional neurological disorder (FND), examined on 17 Sep 2024: give-way (collapsing) "
+                "weakness (right arm; examined 5 weeks after the lowest clonazepam dose) present; Hoover's sign and drift "
+                "without pronation not present; tremor entrainment inconclusive. Examined on 8 Apr 2025 by Miriam "
+                "Adebayo-Sloan, MD: Hoover's sign,") in text
+        assert "distractibility and Sonoo abductor test not present." in text
+        addendum = text[text.index("Addendum at the patient’s request."): text.index("Sonoo abductor test not present.")]
         assert not ICD_CODE.search(addendum), "BIND must never carry a diagnosis code"
         # the BIND definition goes with every mention
         assert "BIND (benzodiazepine-induced neurological dysfunction) is a proposed umbrella term" in text
@@ -221,8 +225,14 @@ def test_the_reason_of_the_full_sample(full: Rendered) -> None:
                 "14 Nov 2018 [2]; reduced to 1.5 mg/day on 4 Mar 2024, 1 mg/day on 18 Mar 2024 and 0.5 mg/day on 1 Apr 2024 "
                 "(75% in 28 days) [3]; increased to 1 mg/day on 13 May 2024 [4]; reduced to 0.875 mg/day on 10 Feb 2025 and "
                 "0.75 mg/day on 8 Sep 2025 (25% in 210 days) [5]; current dose 0.75 mg/day.") in text
-        assert "tremor, both hands [6] 22 Mar 2024 4 days after clonazepam 1.5 → 1 mg/day" in text
-        assert "insomnia [6] 9 Mar 2024 5 days after clonazepam 2 → 1.5 mg/day" in text
+        assert "Symptom Onset Dose changes before the onset" in text
+        assert "tremor, both hands [6] 22 Mar 2024 4 days after clonazepam 1.5 → 1 mg/day (−33%)" in text
+        assert "insomnia [6] 9 Mar 2024 5 days after clonazepam 2 → 1.5 mg/day (−25%)" in text
+        # an onset known to the month: every change in it; the reinstatement in May is not what preceded it alone
+        assert ("sensitivity to sound Mar 2024 in the same month as clonazepam 2 → 1.5 mg/day on 4 Mar (−25%) and "
+                "1.5 → 1 mg/day on 18 Mar (−33%)") in text
+        assert ("muscle pain, neck and shoulders May 2024 about 1 month after clonazepam 1 → 0.5 mg/day on 1 Apr 2024 "
+                "(−50%); in the same month as clonazepam reinstated, 0.5 → 1 mg/day on 13 May") in text
         assert "MRI brain and cervical spine without contrast, 20 Jun 2024: no structural abnormality [8]" in text
         assert "Routine EEG, 21 Aug 2024: normal awake and drowsy recording" in text
         assert ("17 Sep 2024, Anaïs Żeleński-Ibáñez, MD [9]: present: give-way (collapsing) weakness (right arm; examined 5 "
@@ -238,7 +248,9 @@ def test_the_reason_of_the_denied_sample(denied: Rendered) -> None:
         assert ("temazepam (Restoril): started 2012 at 15 mg/day [1]; highest dose 30 mg/day from Jun 2014 [2]; "
                 "reduced to 22.5 mg/day on 6 Nov 2023, 15 mg/day on 8 Jan 2024 and 7.5 mg/day on 1 Apr 2024, and stopped on "
                 "26 Aug 2024 [3, 4].") in text
-        assert "confusion, evenings [5] 12 Jan 2024 4 days after temazepam 22.5 → 15 mg/day" in text
+        assert "confusion, evenings [5] 12 Jan 2024 4 days after temazepam 22.5 → 15 mg/day (−33%)" in text
+        # temazepam was prescribed for insomnia: its changes are not given as preceding it
+        assert "insomnia 8 Nov 2023 none given: temazepam was prescribed for it" in text
         assert "Tests" not in text.split("What I ask of you")[0].split("Reason")[-1]  # the case records none
 
 
@@ -381,35 +393,43 @@ def test_output_is_deterministic() -> None:
 def test_default_requested_text_from_the_case() -> None:
     text = text_of(small_case())
     assert ("keep the entry as written and append or link this addition to it (164.526(c)(1)): Addendum at the patient’s "
-            "request. The patient’s symptoms began during reductions of clonazepam from 2 to 0.5 mg/day between 4 Mar 2024 "
+            "request. The patient’s symptoms began during reductions of clonazepam from 2 to 0.5 mg/day between 4 Mar "
             "and 1 Apr 2024 (onsets 9 Mar 2024 to 22 Mar 2024: insomnia; tremor <both hands>).") in text
     assert "(BIND; Ritvo et al., PLoS ONE 2023;18(6):e0285584)" in text
     assert "not an established diagnosis and with no diagnosis code" in text
-    assert "Rule-in signs for functional neurological disorder (FND): Hoover's sign tested on 17 Sep 2024: not present." in text
-    assert "give-way" not in text.split("Reason")[0]  # only signs tested and not present are proposed
-    assert "present: give-way (collapsing) weakness" in text  # ... and the reason still says what was found
+    # the addendum lists the exam's every finding: the sign found present is not left out
+    assert ("Rule-in signs for functional neurological disorder (FND), examined on 17 Sep 2024: give-way (collapsing) "
+            "weakness present; Hoover's sign not present.") in text
+    assert "present: give-way (collapsing) weakness" in text  # ... and the reason says what was found
+
+
+DIAZEPAM_FROM_4_MAR = [{"drug": "diazepam", "doses": [{"date": "2024-03-04", "mg_per_day": 20}]}]
 
 
 @pytest.mark.parametrize(
-    ("doses", "onset", "phrase"),
+    ("doses", "onset", "phrase", "others"),
     [
         # one reduction: "on or after", at the change's own precision
         ([{"date": "2020-01", "mg_per_day": 2}, {"date": "2024-03", "mg_per_day": 1}], "2024-04-02",
-         "began after a reduction of clonazepam from 2 to 1 mg/day in Mar 2024"),
+         "began after a reduction of clonazepam from 2 to 1 mg/day in Mar 2024", []),
         ([{"date": "2020", "mg_per_day": 2}, {"date": "2024-03-04", "mg_per_day": 1}], "2024-03",
-         "began on or after a reduction of clonazepam from 2 to 1 mg/day on 4 Mar 2024"),
+         "began on or after a reduction of clonazepam from 2 to 1 mg/day on 4 Mar 2024", []),
         # stopping in one step
         ([{"date": "2020", "mg_per_day": 2}, {"date": "2024-03-04", "mg_per_day": 0}], "2024-03-10",
-         "began after stopping clonazepam (from 2 mg/day) on 4 Mar 2024"),
+         "began after stopping clonazepam (from 2 mg/day) on 4 Mar 2024", []),
         # a run ending in a stop, with a partial date
         ([{"date": "2020", "mg_per_day": 2}, {"date": "2024-01", "mg_per_day": 1}, {"date": "2024-03-04", "mg_per_day": 0}],
-         "2024-05", "began after reductions of clonazepam from 2 to 0 mg/day (stopped) between Jan 2024 and 4 Mar 2024"),
+         "2024-05", "began after reductions of clonazepam from 2 to 0 mg/day (stopped) between Jan 2024 and 4 Mar 2024", []),
+        # a switch, told by what it did to the total (Ashton: clonazepam 2 mg ≈ diazepam 40 mg)
+        ([{"date": "2020", "mg_per_day": 2}, {"date": "2024-03-04", "mg_per_day": 0}], "2024-03-10",
+         "began after the switch from clonazepam to diazepam on 4 Mar 2024, which lowered the total from 40 to 20 mg/day "
+         "diazepam-equivalent (Ashton)", DIAZEPAM_FROM_4_MAR),
     ],
 )
-def test_temporal_link_phrases(doses: list[dict[str, Any]], onset: str, phrase: str) -> None:
+def test_temporal_link_phrases(doses: list[dict[str, Any]], onset: str, phrase: str, others: list[dict[str, Any]]) -> None:
     case = small_case()
     data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["medications"][0]["doses"] = doses
+    data["medications"] = [{"drug": "clonazepam", "doses": doses}, *others]
     data["symptoms"] = [{"name": "tremor", "onset": onset}]
     assert phrase in text_of(validate_case(data))
 
@@ -420,7 +440,7 @@ def test_no_link_when_the_symptom_came_long_after() -> None:
     text = text_of(validate_case(data))
     assert "The patient’s symptoms began" not in text
     assert "Addendum at the patient’s request. As a proposed clinical framing" in text
-    assert "tremor 1 Jun 2025 about 14 months after clonazepam 1 → 0.5 mg/day" in text
+    assert "tremor 1 Jun 2025 about 14 months after clonazepam 1 → 0.5 mg/day (−50%)" in text
 
 
 def test_requested_text_is_required_without_a_benzodiazepine() -> None:
@@ -628,7 +648,8 @@ def test_statement_of_disagreement() -> None:
         assert "Current text, quoted exactly: Diagnoses: 1. Fall. 2. Hyponatremia. 3. Sedative use disorder, moderate (F13.20)." in text
         assert "does not delete or rewrite the clinician’s words or judgment" in text
         assert "and stopped on 26 Aug 2024 [3, 4]." in text
-        assert "insomnia 8 Nov 2023 2 days after temazepam 30 → 22.5 mg/day" in text
+        assert "insomnia 8 Nov 2023 none given: temazepam was prescribed for it" in text
+        assert "confusion, evenings [5] 12 Jan 2024 4 days after temazepam 22.5 → 15 mg/day (−33%)" in text
         assert "together with my request and your denial, identifying the information in dispute (164.526(d)(4))" in text
         assert "with every future disclosure of the information in dispute (164.526(d)(5))" in text
         assert "If you write a rebuttal, send me a copy (164.526(d)(3))." in text
@@ -643,7 +664,8 @@ def test_statement_for_a_partial_denial_without_a_basis() -> None:
     assert "Your response, which accepted the request only in part, reached me on 15 Jan 2027. It gives no basis." in text
     assert "A denial must state its basis (164.526(d)(1)(i))" in text
     assert "I disagree with the part you denied" in text
-    assert "Rule-in signs for functional neurological disorder (FND): Hoover's sign tested on 17 Sep 2024: not present." in text
+    assert ("Rule-in signs for functional neurological disorder (FND), examined on 17 Sep 2024: give-way (collapsing) "
+            "weakness present; Hoover's sign not present.") in text
 
 
 @pytest.mark.parametrize(

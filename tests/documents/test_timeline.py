@@ -9,7 +9,6 @@ import pytest
 from conftest import SAMPLES, TODAY, docx_text, folded, pdf_pages
 from long_history import ten_year_case
 
-from docgen.case.dates import PartialDate
 from docgen.case.loading import load_case, validate_case
 from docgen.facts import history
 from docgen.facts.equivalence import EquivalenceTable
@@ -67,9 +66,26 @@ def test_fnd_summary_and_bind_note(rendered: tuple[object, str, str, int]) -> No
 def test_full_sample_summary_names_the_negative_signs() -> None:
     case = load_case(next(path for path in SAMPLES if path.stem == "bind-labelled-fnd"))
     text = folded(" ".join(pdf_pages(generate(case, "timeline", "pdf", OPTIONS))))
-    assert "FND rule-in signs tested and not present: Hoover's sign" in text
-    assert "Found present: Give-way (collapsing) weakness" in text
-    assert "Sonoo abductor test" in text  # a free-text sign, shown as typed
+    # per exam, never pooled: each group of signs with the dates of the exams that found them not present
+    assert ("FND rule-in signs tested and not present: Hoover's sign, Drift without pronation (17 Sep 2024 and "
+            "8 Apr 2025); Tremor entrainment, Hip abductor sign") in text
+    # found present in one exam and not in the other: both dates, and not among the signs "not present"
+    assert "Found present: Give-way (collapsing) weakness (17 Sep 2024; not present on 8 Apr 2025)." in text
+    headline = text[text.index("FND rule-in signs tested and not present:"): text.index("Found present:")]
+    assert "Give-way" not in headline
+    # a free-text sign, shown as typed, is not counted in the headline: its type is not known
+    assert "Not matched to a symptom recorded here, tested and not present: Sonoo abductor test (8 Apr 2025)." in text
+    assert "Sonoo" not in headline
+
+
+def test_the_relation_column_prints_what_the_facts_module_computed() -> None:
+    case = load_case(next(path for path in SAMPLES if path.stem == "taper-with-therapist"))
+    text = folded(" ".join(pdf_pages(generate(case, "timeline", "pdf", OPTIONS))))
+    assert "Dose changes before the onset" in text
+    # the switch, with the change in total load, not "alprazolam stopped"
+    assert ("insomnia 28 Mar 2025 4 days after the switch from alprazolam 4 mg/day to diazepam 40 mg/day (3 to 24 Mar "
+            "2025; total 80 → 40 mg/day diazepam-eq., −50%)") in text
+    assert "during the diazepam taper from 40 to 13 mg/day, after a 20% reduction over 8 weeks" in text
 
 
 def test_converted_peak_names_the_table() -> None:
@@ -115,7 +131,7 @@ def test_output_is_deterministic() -> None:
         assert generate(case, "timeline", output_format, OPTIONS) == generate(case, "timeline", output_format, OPTIONS)
 
 
-# -- relative timing, hand-checked ---------------------------------------------------------------
+# -- the course of a medication ------------------------------------------------------------------
 
 CLONAZEPAM = [
     {"date": "2014-03", "mg_per_day": 1.0},
@@ -123,37 +139,6 @@ CLONAZEPAM = [
     {"date": "2023-01-10", "mg_per_day": 3.0},
     {"date": "2023-03-07", "mg_per_day": 2.5},
 ]
-
-
-@pytest.mark.parametrize(
-    ("onset", "expected"),
-    [
-        ("2023-03-19", "12 days after clonazepam 3 → 2.5 mg/day"),
-        ("2023-03-07", "on the same day as clonazepam 3 → 2.5 mg/day"),
-        ("2023-01-22", "12 days after clonazepam 4 → 3 mg/day"),
-        ("2023-02", "about 1 month after clonazepam 4 → 3 mg/day"),
-        ("2023-01", "in the same month as clonazepam 4 → 3 mg/day"),
-        ("2023-05", "about 2 months after clonazepam 3 → 2.5 mg/day"),
-        ("2019-06-20", "in the same month as clonazepam 1 → 4 mg/day"),
-        ("2016", "about 2 years after clonazepam started at 1 mg/day"),
-        ("2023", "in the same year as clonazepam 3 → 2.5 mg/day"),
-        ("2014-03-15", "in the same month as clonazepam started at 1 mg/day"),
-        ("2013-12-01", "before any recorded dose change"),
-        ("2023-04-30", "54 days after clonazepam 3 → 2.5 mg/day"),
-        ("2024-01-01", "about 10 months after clonazepam 3 → 2.5 mg/day"),
-    ],
-)
-def test_relative_timing(onset: str, expected: str) -> None:
-    case = _case(doses=CLONAZEPAM)
-    changes = history.all_changes(history.courses(case, EquivalenceTable.ASHTON))
-    assert history.relative_timing(PartialDate.parse(onset), changes) == expected
-
-
-def test_stop_of_another_drug_counts_as_a_change() -> None:
-    case = _case(doses=CLONAZEPAM, extra_medications=[{"drug": "baclofen", "doses": [
-        {"date": "2020-11", "mg_per_day": 60}, {"date": "2023-03-10", "mg_per_day": 0}]}])
-    changes = history.all_changes(history.courses(case, EquivalenceTable.ASHTON))
-    assert history.relative_timing(PartialDate.parse("2023-03-12"), changes) == "2 days after baclofen stopped (from 60 mg/day)"
 
 
 def test_medication_course_facts() -> None:

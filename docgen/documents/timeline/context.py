@@ -14,9 +14,11 @@ from typing import Any
 from docgen.case.dates import PartialDate
 from docgen.case.model import Case, Event, Symptom
 from docgen.documents.timeline.fitting import LEVELS, Fit, Measure
-from docgen.facts import history
+from docgen.facts import findings, history, onsets
 from docgen.facts.equivalence import TABLE_CITATIONS, TABLE_NAMES
-from docgen.facts.formatting import format_mg
+from docgen.facts.exposure import Exposure, exposure_of
+from docgen.facts.formatting import format_mg, format_mg_figure
+from docgen.facts.phases import TaperPhase, taper_phases
 from docgen.markup.figures import (
     DoseSeries,
     EventMarker,
@@ -57,8 +59,9 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     fit = LEVELS[min(level, len(LEVELS) - 1)]
     short = _Shortener(fit.text_limit)
     sources = history.Sources()
-    courses = history.courses(case, options.table)
-    changes = history.all_changes(courses)
+    exposure = exposure_of(case, options.table)
+    phases = taper_phases(exposure)
+    courses = list(exposure.courses)
     today = options.today
 
     medication_rows = []
@@ -82,33 +85,49 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
             "duration": course.duration(today),
         })
 
-    symptoms = sorted(case.symptoms, key=lambda symptom: symptom.onset.sort_key())
+    relations = onsets.relations(case, exposure, phases)
+    # A relation is cut only far past the page's text limit (a drug name of hundreds of
+    # characters): cut short, it would state less than docgen.facts.onsets computed.
+    relation_short = _Shortener(max(3 * fit.text_limit, _RELATION_LIMIT))
     symptom_rows = []
-    for symptom in symptoms[: fit.symptom_rows]:
+    for relation in relations[: fit.symptom_rows]:
+        symptom = relation.symptom
         cited = sources.cite(symptom.source, *(point.source for point in symptom.course))
         symptom_rows.append({
             "name": short(symptom.name),
             "marker": history.marker(cited),
             "onset": symptom.onset.display(),
-            "timing": history.relative_timing(symptom.onset, changes),
+            "timing": relation_short(relation.text),
             "course": history.symptom_course_text(symptom),
         })
 
-    findings = history.finding_rows(case)
+    summary = findings.summarize_findings(case)
     exams: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in findings:
-        key = (row.exam_date.isoformat(), row.examiner)
+    for found in summary.exams:
+        examiner = found.examiner or "examiner not recorded"
+        key = (found.date.isoformat(), examiner)
         exam = exams.get(key)
         if exam is None:
             exam = exams[key] = {
-                "examiner": short(row.examiner),
-                "date": row.exam_date.display(),
-                "marker": history.marker(sources.cite(row.source)),
+                "examiner": short(examiner),
+                "date": found.date.display(),
+                "marker": history.marker(sources.cite(found.source)),
                 "negative": [], "positive": [], "inconclusive": [], "not_tested": [],
             }
-        if row.sign not in exam[row.result]:
-            exam[row.result].append(short(row.sign))
+        for finding in found.findings:
+            if short(finding.sign) not in exam[finding.result]:
+                exam[finding.result].append(short(finding.sign))
     exam_rows = list(exams.values())[: fit.exam_rows]
+    fnd = {
+        "absent": _by_dates(summary.absent, "negative", short),
+        "present": [
+            {"sign": short(record.sign), "present": _dates(record.dates("positive")),
+             "absent": _dates(record.dates("negative")) or None}
+            for record in summary.present
+        ],
+        "elsewhere": _by_dates(summary.absent_elsewhere, "negative", short),
+        "unresolved": [short(record.sign) for record in summary.unresolved],
+    }
 
     charted = _key_events(case.events, fit.chart_events)
     event_rows = []
@@ -125,7 +144,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         })
 
     labels = _Shortener(_CHART_LABEL)
-    chart = _chart(case, courses, options, fit, charted, labels)
+    chart = _chart(case, exposure, phases, options, fit, charted, labels)
     chart_height = _chart_height(fit, chart)
     listed_sources = sources.listed()
     shown_sources = [(number, short(text)) for number, text in listed_sources[: fit.source_rows]]
@@ -148,21 +167,32 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         "medications": medication_rows,
         "more_medications": max(0, len(courses) - fit.medication_rows),
         "symptoms": symptom_rows,
-        "more_symptoms": max(0, len(symptoms) - fit.symptom_rows),
+        "more_symptoms": max(0, len(relations) - fit.symptom_rows),
         "exams": exam_rows,
         "more_exams": max(0, len(exams) - len(exam_rows)),
-        "tested_absent": [short(sign) for sign in history.signs_with_result(findings, "negative")],
-        "present": [short(sign) for sign in history.signs_with_result(findings, "positive")],
-        "inconclusive": [short(sign) for sign in history.signs_with_result(findings, "inconclusive")],
-        "not_tested": [short(sign) for sign in history.signs_with_result(findings, "not_tested")],
+        "fnd": fnd,
         "events": event_rows,
         "more_events": max(0, len(case.events) - len(charted)),
         "sources": shown_sources,
         "more_sources": max(0, len(listed_sources) - len(shown_sources)),
-        "shortened": short.used or labels.used or (
+        "shortened": short.used or labels.used or relation_short.used or (
             measure is not None and measure.chart_shortens(chart, options.page, chart_height)),
         "figures": {"chart": chart},
     }
+
+
+def _dates(days: Sequence[PartialDate]) -> str:
+    """"17 Sep 2024 and 8 Apr 2025"."""
+    shown = [day.display() for day in days]
+    return ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1] if shown else ""
+
+
+def _by_dates(records: Sequence[findings.SignRecord], result: str, short: _Shortener) -> list[dict[str, Any]]:
+    """Signs with this result, grouped by the exams that found it: each group's signs and dates."""
+    groups: dict[str, list[str]] = {}
+    for record in records:
+        groups.setdefault(_dates(record.dates(result)), []).append(short(record.sign))
+    return [{"dates": dates, "signs": signs} for dates, signs in groups.items()]
 
 
 def _key_events(events: Sequence[Event], limit: int) -> list[Event]:
@@ -185,9 +215,10 @@ def _chart_height(fit: Fit, chart: TimelineChart) -> float:
 
 
 
-def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Options, fit: Fit,
+def _chart(case: Case, exposure: Exposure, phases: Sequence[TaperPhase], options: Options, fit: Fit,
            shown: Sequence[Event], labels: _Shortener) -> TimelineChart:
     today = options.today
+    courses = exposure.courses
     dated: list[PartialDate] = [dose.date for course in courses for dose in course.steps]
     dated += [symptom.onset for symptom in case.symptoms]
     dated += [symptom.resolved for symptom in case.symptoms if symptom.resolved is not None]
@@ -199,11 +230,11 @@ def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Opt
 
     doses = []
     others = []
-    for course in courses:
+    for index, course in enumerate(courses):
         until = course.stop.earliest if course.stop else end
         if course.converted:
             points = tuple((step.date.earliest, round(course.diazepam_mg(step.mg_per_day) or 0.0, 3)) for step in course.steps)
-            doses.append(DoseSeries(course.drug, points, until, _labels(course)))
+            doses.append(DoseSeries(course.drug, points, until, _labels(course, index, phases)))
         else:
             points = tuple((step.date.earliest, step.mg_per_day) for step in course.steps)
             peak = max(step.mg_per_day for step in course.steps)
@@ -227,16 +258,20 @@ def _chart(case: Case, courses: Sequence[history.MedicationCourse], options: Opt
     )
 
 
-def _labels(course: history.MedicationCourse) -> tuple[tuple[date, str], ...]:
-    """The drug's own mg at its steps: all of them when few, else the larger changes."""
+def _labels(course: history.MedicationCourse, index: int, phases: Sequence[TaperPhase]) -> tuple[tuple[date, str], ...]:
+    """The drug's own mg at its steps: all of them when few; else the larger changes, and of a
+    taper phase of many small steps only where it begins and ends (docgen.facts.phases)."""
     steps = course.steps
     peak = max(step.mg_per_day for step in steps) or 1.0
+    inside = {change.date for phase in phases if phase.medication == index and phase.small_steps
+              for change in phase.changes[1:-1]}
     chosen = []
     previous: float | None = None
-    for index, step in enumerate(steps):
+    for number, step in enumerate(steps):
         big = previous is None or abs(step.mg_per_day - previous) >= 0.15 * peak
-        if len(steps) <= 12 or big or index == len(steps) - 1 or step.mg_per_day == peak:
-            chosen.append((step.date.earliest, f"{format_mg(step.mg_per_day)} mg"))
+        few = len(steps) <= 12
+        if few or number == len(steps) - 1 or step.mg_per_day == peak or (big and step.date not in inside):
+            chosen.append((step.date.earliest, f"{format_mg_figure(step.mg_per_day)} mg"))
             previous = step.mg_per_day
     return tuple(chosen)
 
@@ -276,3 +311,5 @@ def _grouped_bars(symptoms: Sequence[Symptom]) -> list[SymptomBar]:
 
 #: The longest label the chart is given (it may cut one further to fit its place).
 _CHART_LABEL = 40
+#: The shortest limit a relation of an onset to a dose change is cut at.
+_RELATION_LIMIT = 200
