@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from docgen.case.dates import display_day
 from docgen.facts._decimals import decimal_of, format_dose
 
 #: The 2025 Joint guideline's general bound: not more than this percent ...
@@ -39,12 +40,13 @@ class Breach:
 
     @property
     def text(self) -> str:
-        """"3.0 → 2.0 mg/day on 2023-03-07 is a 33% reduction in one step, beyond ..."."""
+        """"3.0 → 2.0 mg/day on 7 Mar 2023 is a 33% reduction in one step, beyond ..." (dates as the
+        documents write them: unambiguous to a US and a European reader)."""
         doses = f"{format_dose(self.before_mg)} → {format_dose(self.after_mg)} mg/day"
         if self.single_step:
-            return (f"{doses} on {self.last.isoformat()} is a {_format_percent(self.percent)} reduction in "
+            return (f"{doses} on {display_day(self.last)} is a {_format_percent(self.percent)} reduction in "
                     f"one step, {_BOUND_TEXT}")
-        return (f"{doses} between {self.first.isoformat()} and {self.last.isoformat()} is a "
+        return (f"{doses} between {display_day(self.first)} and {display_day(self.last)} is a "
                 f"{_format_percent(self.percent)} reduction within {GUIDELINE_WINDOW_DAYS} days, {_BOUND_TEXT}")
 
 

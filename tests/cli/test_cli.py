@@ -62,7 +62,7 @@ def test_validate_warns_but_passes(tmp_path: Path) -> None:
     assert code == 0
     assert "symptoms[0].onset: warning: onset May 2019 is before any medication was started" in err
     assert "medications[0].drug: warning: 'etizolam' is not in the Ashton equivalence table" in err
-    assert "medications[1].doses: warning: clonazepam: 4.0 → 2.0 mg/day on 2020-01-08 is a 50% reduction" in err
+    assert "medications[1].doses: warning: clonazepam: 4.0 → 2.0 mg/day on 8 Jan 2020 is a 50% reduction" in err
     assert "fnd_exams[0].findings[0].sign: warning: 'made_up_sign' is not in the catalog" in err
 
 

@@ -510,7 +510,7 @@ def test_taper_command_states_the_problems() -> None:
     assert "diazepam (Valium)  [medications[1].taper]" in out
     assert "projected end: 0 mg/day on 7 Jan 2030 (27 steps)" in out
     assert "problems:\n    - A 10% step is smaller than the measurable amount (1 mg) from 5.0 mg/day" in out
-    assert "3.0 → 2.0 mg/day on 2028-04-03 is a 33% reduction in one step" in out
+    assert "3.0 → 2.0 mg/day on 3 Apr 2028 is a 33% reduction in one step" in out
     assert "alprazolam" not in out
 
 

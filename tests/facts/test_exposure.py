@@ -155,9 +155,9 @@ def test_breaches_of_a_drug_where_its_dates_are_full_dates() -> None:
     doses = [("2015-10", 0.5), ("2018-11-14", 2), ("2024-03-04", 1.5), ("2024-03-18", 1), ("2024-04-01", 0.5)]
     exposure = exposure_of(case_of(medication("clonazepam", doses)), ASHTON)
     assert [found.breach.text for found in exposure.breaches] == [
-        "1.5 → 1.0 mg/day on 2024-03-18 is a 33% reduction in one step, beyond the 2025 guideline's general bound of "
+        "1.5 → 1.0 mg/day on 18 Mar 2024 is a 33% reduction in one step, beyond the 2025 guideline's general bound of "
         "25% within two weeks",
-        "1.0 → 0.5 mg/day on 2024-04-01 is a 50% reduction in one step, beyond the 2025 guideline's general bound of "
+        "1.0 → 0.5 mg/day on 1 Apr 2024 is a 50% reduction in one step, beyond the 2025 guideline's general bound of "
         "25% within two weeks",
     ]
     assert [change.beyond_guideline for change in exposure.changes] == [False, False, False, True, True]

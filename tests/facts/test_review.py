@@ -28,7 +28,7 @@ def test_the_summary_lists_the_taper_phases_and_switches() -> None:
 def test_the_warnings_name_each_reduction_beyond_the_bound_and_each_ambiguous_onset() -> None:
     warnings = [(warning.field, warning.message) for warning in iter_warnings(load_case(FULL))]
     # the first cuts are known only to the month; the fast taper of 2024 to the day
-    assert ("medications[0].doses", f"clonazepam: 1.0 → 0.5 mg/day on 2024-04-01 is a 50% reduction in one step, {BOUND}") in (
+    assert ("medications[0].doses", f"clonazepam: 1.0 → 0.5 mg/day on 1 Apr 2024 is a 50% reduction in one step, {BOUND}") in (
         warnings)
     assert ("symptoms[3].onset", "the onset Mar 2024 of 'sensitivity to sound': 2 benzodiazepine changes fall in the "
             "onset's period (clonazepam on 4 Mar 2024, clonazepam on 18 Mar 2024); which of them came before the onset "
@@ -40,9 +40,9 @@ def test_a_switch_is_checked_on_the_total_by_the_chosen_table() -> None:
     ashton = [warning.message for warning in iter_warnings(case, EquivalenceTable.ASHTON)]
     assert ashton == [
         "the total during the switch from alprazolam to diazepam (diazepam-equivalent, Ashton): 70.0 → 50.0 mg/day "
-        f"between 2025-03-10 and 2025-03-17 is a 29% reduction within 14 days, {BOUND}",
+        f"between 10 Mar 2025 and 17 Mar 2025 is a 29% reduction within 14 days, {BOUND}",
         "the total during the switch from alprazolam to diazepam (diazepam-equivalent, Ashton): 60.0 → 40.0 mg/day "
-        f"between 2025-03-17 and 2025-03-24 is a 33% reduction within 14 days, {BOUND}",
+        f"between 17 Mar 2025 and 24 Mar 2025 is a 33% reduction within 14 days, {BOUND}",
     ]
     assert list(iter_warnings(case, EquivalenceTable.VA_DOD)) == []
 

@@ -440,7 +440,7 @@ def test_case_file_history_warns_about_the_33_percent_step_only() -> None:
         (date(2023, 3, 7), 2.0),
     ]
     assert guideline_warnings(history) == [
-        "3.0 → 2.0 mg/day on 2023-03-07 is a 33% reduction in one step, beyond the 2025 "
+        "3.0 → 2.0 mg/day on 7 Mar 2023 is a 33% reduction in one step, beyond the 2025 "
         "guideline's general bound of 25% within two weeks"
     ]
 
@@ -453,7 +453,7 @@ def test_small_steps_adding_up_within_14_days_warn_once() -> None:
         (date(2024, 1, 13), 2.8),
     ]
     assert guideline_warnings(history) == [
-        "4.0 → 2.8 mg/day between 2024-01-05 and 2024-01-13 is a 30% reduction within 14 days, "
+        "4.0 → 2.8 mg/day between 5 Jan 2024 and 13 Jan 2024 is a 30% reduction within 14 days, "
         "beyond the 2025 guideline's general bound of 25% within two weeks"
     ]
 
@@ -476,7 +476,7 @@ def test_a_final_stop_from_the_smallest_dose_is_normal() -> None:
 def test_a_stop_from_a_larger_dose_warns() -> None:
     history = [(date(2024, 1, 1), 0.5), (date(2024, 2, 1), 2.0), (date(2024, 3, 1), 0.0)]
     assert guideline_warnings(history) == [
-        "2.0 → 0.0 mg/day on 2024-03-01 is a 100% reduction in one step, beyond the 2025 "
+        "2.0 → 0.0 mg/day on 1 Mar 2024 is a 100% reduction in one step, beyond the 2025 "
         "guideline's general bound of 25% within two weeks"
     ]
 
