@@ -15,7 +15,10 @@ Every sentence a document prints that relates a symptom to a dose is computed he
 - Where what is named raises the dose (a reinstatement, or an increase in the onset's period),
   the last reduction before it is named too.
 - An increase dated after the symptom's first severity reading (a rescue) is never what
-  preceded it; nor is any change of a drug whose ``indication`` names the symptom.
+  preceded it; nor is a start or an increase of a drug whose ``indication`` names the symptom
+  (it was taken for it). A reduction of such a drug is still named: a symptom that returns as
+  the drug prescribed for it is reduced is what the documents are about (rebound insomnia after a
+  hypnotic is cut, say).
 - A change of a non-benzodiazepine shortly before the onset is mentioned beside ("also 1 day
   after gabapentin started at 300 mg/day"), never instead.
 - With no benzodiazepine change before it, that is said plainly.
@@ -119,7 +122,8 @@ def relate_onset(symptom: Symptom, exposure: Exposure,
     for change in exposure.changes:
         if change.date.earliest > onset.latest:
             break
-        if prescribed_for(exposure.courses[change.medication].medication.indication, symptom.name):
+        if raises(change, exposure) and prescribed_for(exposure.courses[change.medication].medication.indication,
+                                                       symptom.name):
             set_aside.append(SetAside(change, "indication"))
         elif reading is not None and raises(change, exposure) and change.date.earliest > reading.latest:
             set_aside.append(SetAside(change, "after the first reading"))

@@ -250,7 +250,7 @@ def test_the_reason_of_the_denied_sample(denied: Rendered) -> None:
                 "26 Aug 2024 [3, 4].") in text
         assert "confusion, evenings [5] 12 Jan 2024 4 days after temazepam 22.5 → 15 mg/day (−33%)" in text
         # temazepam was prescribed for insomnia: its changes are not given as preceding it
-        assert "insomnia 8 Nov 2023 none given: temazepam was prescribed for it" in text
+        assert "insomnia 8 Nov 2023 2 days after temazepam 30 → 22.5 mg/day (−25%); temazepam was prescribed for it" in text
         assert "Tests" not in text.split("What I ask of you")[0].split("Reason")[-1]  # the case records none
 
 
@@ -648,7 +648,7 @@ def test_statement_of_disagreement() -> None:
         assert "Current text, quoted exactly: Diagnoses: 1. Fall. 2. Hyponatremia. 3. Sedative use disorder, moderate (F13.20)." in text
         assert "does not delete or rewrite the clinician’s words or judgment" in text
         assert "and stopped on 26 Aug 2024 [3, 4]." in text
-        assert "insomnia 8 Nov 2023 none given: temazepam was prescribed for it" in text
+        assert "insomnia 8 Nov 2023 2 days after temazepam 30 → 22.5 mg/day (−25%); temazepam was prescribed for it" in text
         assert "confusion, evenings [5] 12 Jan 2024 4 days after temazepam 22.5 → 15 mg/day (−33%)" in text
         assert "together with my request and your denial, identifying the information in dispute (164.526(d)(4))" in text
         assert "with every future disclosure of the information in dispute (164.526(d)(5))" in text

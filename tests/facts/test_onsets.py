@@ -115,7 +115,7 @@ def test_a_switch(onset: str, table: EquivalenceTable, expected: str) -> None:
     assert relation.text == expected
 
 
-# -- a drug whose indication names the symptom is never what preceded it -------------------------
+# -- a drug whose indication names the symptom: its start or increase never preceded it -----------
 
 @pytest.mark.parametrize(
     ("medications", "onset", "name", "expected"),
@@ -126,9 +126,12 @@ def test_a_switch(onset: str, table: EquivalenceTable, expected: str) -> None:
         # the only benzodiazepine was prescribed for it: none is given
         ([medication("temazepam", [("2012", 15), ("2023-11-06", 22.5)], indication="insomnia")], "2023-11-08", "insomnia",
          "none given: temazepam was prescribed for it"),
-        # matched on the symptom's name before a comma, in whole words
-        ([medication("clonazepam", [("2020", 1), ("2024-03-04", 0.5)], indication="tremor")], "2024-03-10",
+        # matched on the symptom's name before a comma, in whole words: its start is set aside ...
+        ([medication("clonazepam", [("2024-03-04", 0.5)], indication="tremor")], "2024-03-10",
          "tremor, both hands", "none given: clonazepam was prescribed for it"),
+        # ... but a reduction of the drug prescribed for it is what preceded the symptom, said so
+        ([medication("clonazepam", [("2020", 1), ("2024-03-04", 0.5)], indication="tremor")], "2024-03-10",
+         "tremor, both hands", "6 days after clonazepam 1 → 0.5 mg/day (−50%); clonazepam was prescribed for it"),
         # not matched: another symptom, or a word inside another
         ([medication("clonazepam", [("2020", 1), ("2024-03-04", 0.5)], indication="panic disorder")], "2024-03-10",
          "tremor, both hands", "6 days after clonazepam 1 → 0.5 mg/day (−50%)"),
