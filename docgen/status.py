@@ -38,7 +38,7 @@ _COMMANDS = {
 _PARALLEL_FROM = 64
 
 REGIME_NAMES = {"us": "US", "gdpr": "GDPR", "uk-gdpr": "UK GDPR"}
-REQUEST_NAMES: dict[RequestName, str] = {"amendment": "amendment", "access": "access to records"}
+REQUEST_NAMES: dict[RequestName, str] = {"amendment": "amendment request", "access": "request for copies"}
 
 
 @dataclass(frozen=True)

@@ -156,12 +156,14 @@ def extension_date(request: Request) -> PartialDate | None:
     return None
 
 
-def status(case: Case, name: RequestName, today: date, receipt_days: int = 5) -> RequestStatus:
-    """Where the request ``name`` of ``case`` stands on ``today``."""
+def status(case: Case, name: RequestName, today: date, receipt_days: int = 5, *,
+           limits: Rules | None = None) -> RequestStatus:
+    """Where the request ``name`` of ``case`` stands on ``today``, under the rules of the
+    recipient's country (or ``limits``, for a letter written under a rule of its own)."""
     request = request_of(case, name)
     assert request is not None, "iter_requests() gives the requests a case has"
     section = SECTIONS[name]
-    limits = request_rules(name, request)
+    limits = limits or request_rules(name, request)
     base = RequestStatus(request=name, section=section, recipient=request.to.organization,
                          regime=limits.regime if limits else None, stage="drafted", today=today)
     sent_entry = first(request.log, "sent")

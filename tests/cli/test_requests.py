@@ -111,13 +111,13 @@ def test_status_of_the_samples_folder(tmp_path: Path) -> None:
     samples = ROOT / "samples"
     assert out.startswith("Requests on 22 Nov 2026\n\n")
     assert (f"{samples / 'denied-amendment.yaml'} (Harold E. Lindgren)\n"
-            "  amendment to Puget Sound Memorial Hospital, US: answered (denied, 29 Sep 2026); 126 days to complain\n"
+            "  amendment request to Puget Sound Memorial Hospital, US: answered (denied, 29 Sep 2026); 126 days to complain\n"
             "    sent 8 Sep 2026 · received 11 Sep 2026 · due 10 Nov 2026 · complain to HHS by 28 Mar 2027\n"
             f"    next: Send a statement of disagreement: docgen amendment {samples / 'denied-amendment.yaml'} "
             "--disagreement -o denied-amendment-disagreement.pdf\n"
             f"    next: Complain to the Secretary of HHS (by 28 Mar 2027): docgen complaint "
             f"{samples / 'denied-amendment.yaml'} -o denied-amendment-complaint.pdf\n") in out
-    assert ("  access to records to Halvorsen & Park Neurology, US: overdue; 9 days overdue\n"
+    assert ("  request for copies to Halvorsen & Park Neurology, US: overdue; 9 days overdue\n"
             "    sent 14 Sep 2026 · received 14 Sep 2026 · due 14 Oct 2026, extended to 13 Nov 2026 · "
             "complain to HHS by 12 May 2027\n") in out
     assert f"{samples / 'fhir' / 'export.json'}\n  not a valid case file: " in out
@@ -164,12 +164,12 @@ def test_status_writes_a_calendar_that_parses_back(tmp_path: Path) -> None:
     data = target.read_bytes()
     calendar = Calendar.from_ical(data)
     events = {(str(event["summary"]), event.decoded("dtstart").isoformat()) for event in calendar.walk("VEVENT")}
-    assert ("Last day to complain: Harold E. Lindgren: amendment to Puget Sound Memorial Hospital, US",
+    assert ("Last day to complain: Harold E. Lindgren: amendment request to Puget Sound Memorial Hospital, US",
             "2027-03-28") in events
-    assert ("Answer due: Theresa M. Kowalczyk: amendment to Halvorsen & Park Neurology, US", "2027-01-22") in events
-    assert ("If no answer has come by then, send the follow-up: Theresa M. Kowalczyk: amendment to Halvorsen & Park "
+    assert ("Answer due: Theresa M. Kowalczyk: amendment request to Halvorsen & Park Neurology, US", "2027-01-22") in events
+    assert ("If no answer has come by then, send the follow-up: Theresa M. Kowalczyk: amendment request to Halvorsen & Park "
             "Neurology, US", "2027-01-23") in events
-    assert ("Last day to complain: Theresa M. Kowalczyk: access to records to Halvorsen & Park Neurology, US",
+    assert ("Last day to complain: Theresa M. Kowalczyk: request for copies to Halvorsen & Park Neurology, US",
             "2027-05-12") in events
     uids = [str(event["uid"]) for event in calendar.walk("VEVENT")]
     assert len(uids) == len(set(uids)) == len(events)
