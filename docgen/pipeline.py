@@ -140,6 +140,9 @@ def _with_cover(case: Case, kind: DocumentKind, output_format: str, options: Opt
 
 def generate_cover(case: Case, name: str, output_format: str, options: Options) -> bytes:
     """The fax cover sheet alone for the document ``name``, counting the pages of its PDF."""
+    problem = cover.missing(case, name)
+    if problem is not None:
+        raise MissingDataError(problem)
     with reproducible_environment():
         plain = replace(options, cover=False)
         from docgen.render.pdf import page_count
