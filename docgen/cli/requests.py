@@ -123,15 +123,25 @@ def _print_table(cases, today: date) -> None:  # type: ignore[no-untyped-def]
     from rich.text import Text
 
     from docgen.case.dates import display_day
-    from docgen.status import date_lines, request_title, stage_words, step_lines, summary, time_left
+    from docgen.status import command, date_lines, request_title, stage_words, step_lines, summary, time_left
     from docgen.terminal import printable
 
     def cell(*lines: str) -> Text:
         return Text("\n".join(printable(line) for line in lines))
 
-    table = Table(title=f"Requests on {display_day(today)}", show_lines=True)
-    for column in ("Case", "Request", "Stage", "Dates", "Left", "Next"):
-        table.add_column(column, overflow="fold")
+    def next_steps(case, state) -> Text:  # type: ignore[no-untyped-def]
+        lines = []
+        for step, line in zip(state.steps, step_lines(case, state)):
+            written = command(step, case.path, state.request, state)
+            if written:
+                lines += [line[: -len(written) - 2], f"  {written}"]
+            else:
+                lines.append(line)
+        return cell(*lines)
+
+    table = Table(title=f"Requests on {display_day(today)}", show_lines=True, expand=True)
+    for column, ratio in (("Case", 2), ("Request", 2), ("Stage", 1), ("Dates", 2), ("Left", 1), ("Next step and command", 5)):
+        table.add_column(column, overflow="fold", ratio=ratio)
     for case in cases:
         if case.error is not None:
             table.add_row(cell(case.path), cell("-"), cell("not valid"), cell(case.error), cell(""), cell(""))
@@ -140,7 +150,7 @@ def _print_table(cases, today: date) -> None:  # type: ignore[no-untyped-def]
             table.add_row(cell(case.path, case.patient or ""), cell("none"), cell(""), cell(""), cell(""), cell(""))
         for state in case.requests:
             table.add_row(cell(case.path, case.patient or ""), cell(request_title(state)), cell(stage_words(state)),
-                          cell(*date_lines(state)), cell(time_left(state)), cell(*step_lines(case, state)))
+                          cell(*date_lines(state)), cell(time_left(state)), next_steps(case, state))
     console = Console()
     console.print(table)
     console.print(Text(printable(summary(cases))))

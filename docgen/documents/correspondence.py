@@ -20,6 +20,7 @@ GDPR_ATTENTION = "Data Protection Officer"
 
 _PREPARER_ROLES = {"advocate": "advocate", "family": "family member", "clinician": "clinician"}
 _LAWS = {"us": "HIPAA", "gdpr": "the GDPR", "uk-gdpr": "the UK GDPR"}
+_SHORT_LAWS = {"us": "HIPAA", "gdpr": "GDPR", "uk-gdpr": "UK GDPR"}
 _WHAT = {"amendment": "the request to amend health information", "access": "the request for copies of records"}
 #: The last request date whose deadlines (receipt, extension, complaint) the calendar holds.
 LATEST_REQUEST = date(9999, 1, 31)
@@ -92,6 +93,7 @@ def party_context(case: Case, options: Options, name: RequestName, title: str, l
         "sent_by": request.sent_by,
         "regime": limits.regime,
         "law": _LAWS[limits.regime],
+        "law_short": _SHORT_LAWS[limits.regime],
         "answer_period": limits.answer.words(),
         "extension_period": limits.extension.words(),
         "complaint_days": limits.complaint_days,

@@ -35,7 +35,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     sent = request_date(amendment, options)
     context = letter_context(case, options, TITLE, sent)
     parties = party_context(case, options, "amendment", TITLE, sent)
-    context.update({key: parties[key] for key in ("regime", "law", "authority")})
+    context.update({key: parties[key] for key in ("regime", "law", "law_short", "authority")})
     context["request_date"] = context["letter_date"]
     return context
 

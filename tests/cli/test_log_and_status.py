@@ -217,7 +217,7 @@ def test_status_on_a_terminal_is_a_table_with_control_characters_escaped(tmp_pat
 
     _print_table(read_statuses([case], date(2026, 11, 22)), date(2026, 11, 22))
     shown = screen.getvalue()
-    assert "Requests on 22 Nov 2026" in shown and "answered (denied, 29 Sep" in shown
+    assert "Requests on 22 Nov 2026" in shown and "answered" in shown and "(denied," in shown
     assert "Harold\\x1b[2J E. Lindgren" in shown and "\x1b[2J" not in shown
     assert "docgen amendment" in shown
 
