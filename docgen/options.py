@@ -27,5 +27,9 @@ class Options:
     receipt_days: int = 5
     #: Whether an amendment PDF carries the timeline as its enclosure.
     enclosure: bool = True
+    #: Whether an amendment request's PDF carries the entity's reply form after the enclosure.
+    reply_form: bool = True
+    #: Whether a letter starts with a fax cover sheet.
+    cover: bool = False
     #: The permissions of the files written (PRIVATE_MODE or SHARED_MODE).
     file_mode: int = PRIVATE_MODE

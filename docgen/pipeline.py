@@ -9,12 +9,12 @@ write. The documents themselves are listed once, in ``docgen.documents.DOCUMENTS
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from docgen.case.model import Case
-from docgen.documents import DOCUMENTS, DocumentKind, document_kind
+from docgen.documents import DOCUMENTS, DocumentKind, cover, document_kind
 from docgen.documents.timeline import KIND as TIMELINE
 from docgen.documents.timeline import Measure, fit
 from docgen.errors import MissingDataError
@@ -45,14 +45,18 @@ def build_document(case: Case, kind: DocumentKind, options: Options, level: int 
 
 
 def render(document: blocks.Document, output_format: str, options: Options,
-           enclosure: blocks.Document | None = None) -> bytes:
-    """Blocks -> bytes in one format (with an enclosure on the pages after the document)."""
+           enclosure: blocks.Document | None = None, *, cover: blocks.Document | None = None,
+           appendix: blocks.Document | None = None) -> bytes:
+    """Blocks -> bytes in one format (with an enclosure on the pages after the document, a cover
+    sheet before it and an appendix after all; a DOCX carries only the cover, on its first page)."""
     if output_format == "pdf":
         from docgen.render.pdf import render_pdf
 
-        return render_pdf(document, enclosure)
+        return render_pdf(document, enclosure, cover=cover, appendix=appendix)
     from docgen.render.docx import render_docx
 
+    if cover is not None:
+        document = replace(document, blocks=cover.blocks + (blocks.PageBreak(),) + document.blocks)
     created = datetime(options.today.year, options.today.month, options.today.day, tzinfo=timezone.utc)
     return render_docx(document, created)
 
@@ -89,14 +93,62 @@ def generate(case: Case, name: str, output_format: str, options: Options) -> byt
 
 def _generate(case: Case, name: str, output_format: str, options: Options) -> bytes:
     kind = document_kind(name)
+    if options.cover:
+        return _with_cover(case, kind, output_format, options)
     if kind.one_page:
         document, pdf = fitted_document(case, kind, options)
         return pdf if output_format == "pdf" else render(document, output_format, options)
+    document, enclosure, appendix = _parts(case, kind, output_format, options)
+    return render(document, output_format, options, enclosure, appendix=appendix)
+
+
+def _parts(case: Case, kind: DocumentKind, output_format: str,
+           options: Options) -> tuple[blocks.Document, blocks.Document | None, blocks.Document | None]:
+    """The document, and for a PDF its enclosure and appendix where it has them."""
     document = build_document(case, kind, options)
-    enclosure = None
+    enclosure = appendix = None
     if output_format == "pdf" and kind.enclosure and options.enclosure:
         enclosure = fitted_document(case, TIMELINE, options)[0]
-    return render(document, output_format, options, enclosure)
+    if output_format == "pdf" and kind.appendix is not None and options.reply_form:
+        extra = document_kind(kind.appendix)
+        if extra.missing(case) is None:
+            appendix = build_document(case, extra, options)
+    return document, enclosure, appendix
+
+
+def build_cover(case: Case, name: str, options: Options, pages: int, alone: bool) -> blocks.Document:
+    """The fax cover sheet for the document ``name`` whose PDF has ``pages`` pages."""
+    problem = cover.missing(case, name)
+    if problem is not None:
+        raise MissingDataError(problem)
+    context = cover.build_context(case, options, name, pages, alone)
+    return blocks.parse_document(render_markup(cover.TEMPLATE, context, options.templates), {}, cover.TEMPLATE)
+
+
+def _with_cover(case: Case, kind: DocumentKind, output_format: str, options: Options) -> bytes:
+    problem = cover.missing(case, kind.name)
+    if problem is not None:
+        raise MissingDataError(problem)
+    plain = replace(options, cover=False)
+    from docgen.render.pdf import page_count
+
+    pages = page_count(_generate(case, kind.name, "pdf", plain))
+    sheet = build_cover(case, kind.name, options, pages, alone=False)
+    document, enclosure, appendix = _parts(case, kind, output_format, plain)
+    return render(document, output_format, options, enclosure, cover=sheet, appendix=appendix)
+
+
+def generate_cover(case: Case, name: str, output_format: str, options: Options) -> bytes:
+    """The fax cover sheet alone for the document ``name``, counting the pages of its PDF."""
+    problem = cover.missing(case, name)
+    if problem is not None:
+        raise MissingDataError(problem)
+    with reproducible_environment():
+        plain = replace(options, cover=False)
+        from docgen.render.pdf import page_count
+
+        pages = page_count(_generate(case, name, "pdf", plain))
+        return render(build_cover(case, name, plain, pages, alone=True), output_format, plain)
 
 
 def document_text(case: Case, name: str, options: Options) -> str:
@@ -115,6 +167,13 @@ def write_document(case: Case, name: str, target: Path, options: Options, force:
     output_format = format_of(target)
     check_writable(target, force)
     return write_file(generate(case, name, output_format, options), target, force, options.file_mode)
+
+
+def write_cover(case: Case, name: str, target: Path, options: Options, force: bool = False) -> Path:
+    """Write the fax cover sheet for the document ``name`` into ``target``, atomically."""
+    output_format = format_of(target)
+    check_writable(target, force)
+    return write_file(generate_cover(case, name, output_format, options), target, force, options.file_mode)
 
 
 def available_documents(case: Case, options: Options | None = None) -> list[str]:

@@ -254,12 +254,7 @@ def fnd_exams(draw: st.DrawFn, references: st.SearchStrategy[str] | None) -> dic
 
 @st.composite
 def amendments(draw: st.DrawFn, references: st.SearchStrategy[str] | None) -> dict[str, Any]:
-    recipient: dict[str, Any] = {"organization": draw(names(60))}
-    for key in ("attention", "fax", "email"):
-        _optional(draw, recipient, key, texts(0, 40))
-    if draw(st.booleans()):
-        recipient["address"] = draw(_lines())
-    amendment: dict[str, Any] = {"to": recipient, "items": []}
+    amendment: dict[str, Any] = {"to": draw(recipients()), "items": []}
     for _ in range(draw(st.integers(1, 3))):
         item: dict[str, Any] = {"record": draw(names(60))}
         _optional(draw, item, "date", partial_dates())
@@ -284,13 +279,74 @@ def amendments(draw: st.DrawFn, references: st.SearchStrategy[str] | None) -> di
                 entry["address"] = draw(_lines())
             amendment["notify"].append(entry)
     if draw(st.booleans()):
-        response: dict[str, Any] = {}
-        _optional(draw, response, "received_on", partial_dates())
-        _optional(draw, response, "decision", st.sampled_from(DECISIONS))
-        _optional(draw, response, "basis", free_texts())
-        _optional(draw, response, "extended_to", partial_dates())
-        amendment["response"] = response
+        amendment["response"] = _responses(draw)
+    if draw(st.booleans()):
+        amendment["log"] = draw(logs())
     return amendment
+
+
+LOG_ACTIONS = ["sent", "received", "call", "extension", "decision", "note"]
+SEND_METHODS = ["fax", "mail", "certified mail", "portal", "email", "hand"]
+#: Countries as a case file gives them: US, the GDPR's, the UK's, and one whose rules docgen does not state.
+COUNTRIES = ["US", "IE", "PT", "GB", "CA"]
+COUNTRY_LINES = ["Ireland", "Danmark", "United Kingdom", "Polska", "Canada", "Springfield, IL 62701"]
+
+
+@st.composite
+def logs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A request's log: entries in any order, as a person might keep them."""
+    entries = []
+    for _ in range(draw(st.integers(0, 5))):
+        entry: dict[str, Any] = {"date": draw(st.one_of(exact_dates(), exact_dates(), partial_dates())),
+                                 "action": draw(st.sampled_from(LOG_ACTIONS))}
+        _optional(draw, entry, "method", st.sampled_from(SEND_METHODS))
+        _optional(draw, entry, "reference", texts(0, 30))
+        _optional(draw, entry, "note", st.one_of(texts(0, 60), exact_dates().map(lambda day: f"new date {day}")))
+        entries.append(entry)
+    return entries
+
+
+@st.composite
+def recipients(draw: st.DrawFn) -> dict[str, Any]:
+    recipient: dict[str, Any] = {"organization": draw(names(60))}
+    for key in ("attention", "fax", "email"):
+        _optional(draw, recipient, key, texts(0, 40))
+    if draw(st.booleans()):
+        recipient["address"] = draw(_lines()) + ([draw(st.sampled_from(COUNTRY_LINES))] if draw(st.booleans()) else [])
+    _optional(draw, recipient, "country", st.sampled_from(COUNTRIES))
+    return recipient
+
+
+def _responses(draw: st.DrawFn) -> dict[str, Any]:
+    response: dict[str, Any] = {}
+    _optional(draw, response, "received_on", partial_dates())
+    _optional(draw, response, "decision", st.sampled_from(DECISIONS))
+    _optional(draw, response, "basis", free_texts())
+    _optional(draw, response, "extended_to", partial_dates())
+    return response
+
+
+@st.composite
+def access_requests(draw: st.DrawFn) -> dict[str, Any]:
+    request: dict[str, Any] = {"to": draw(recipients()), "records": draw(st.lists(names(60), min_size=1, max_size=4))}
+    _optional(draw, request, "format", texts(0, 60))
+    if draw(st.booleans()):
+        third: dict[str, Any] = {"name": draw(names())}
+        if draw(st.booleans()):
+            third["address"] = draw(_lines())
+        _optional(draw, third, "fax", texts(0, 20))
+        request["deliver_to"] = third
+    _optional(draw, request, "date", st.one_of(exact_dates(), partial_dates()))
+    _optional(draw, request, "sent_by", texts(0, 40))
+    if draw(st.booleans()):
+        representative: dict[str, Any] = {"name": draw(names())}
+        _optional(draw, representative, "authority", texts(0, 60))
+        request["representative"] = representative
+    if draw(st.booleans()):
+        request["response"] = _responses(draw)
+    if draw(st.booleans()):
+        request["log"] = draw(logs())
+    return request
 
 
 @st.composite
@@ -324,6 +380,8 @@ def case_dicts(draw: st.DrawFn) -> dict[str, Any]:
         case["fnd_exams"] = [draw(fnd_exams(references)) for _ in range(draw(st.integers(0, 3)))]
     if draw(st.integers(0, 2)):
         case["amendment"] = draw(amendments(references))
+    if draw(st.integers(0, 2)):
+        case["access_request"] = draw(access_requests())
     if ids and draw(st.integers(0, 2)):
         case["therapist_letter"] = draw(therapist_letters(ids))
     return case

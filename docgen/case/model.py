@@ -74,6 +74,7 @@ class Patient(_Model):
     mrn: Text | None = Field(default=None, description="The record number on the chart.")
     address: Lines = Field(default=[], description="Postal address, one entry per line.")
     phone: Text | None = Field(default=None, description="Phone number.")
+    fax: Text | None = Field(default=None, description="Fax number, for replies (the reply form and fax cover sheet print it).")
     email: Text | None = Field(default=None, description="Email address.")
     country: Country | None = Field(default=None, description="The country, as its two-letter ISO 3166-1 code (`US`, `IE`, `PT`); where absent, a last address line that names a country sets it, otherwise US.")
 

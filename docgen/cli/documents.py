@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from docgen.cli.app import app, fail, say
-from docgen.cli.options import CaseArgument, OutputOption, generation_options
+from docgen.cli.options import CaseArgument, CoverOption, OutputOption, generation_options
 from docgen.options import Options
 
 PACKET_FOLDER_HELP = "The folder to write the packet into (created if needed); it holds the packet only, and --force replaces it whole."
@@ -48,6 +48,8 @@ def amendment(
     disagreement: Annotated[bool, typer.Option("--disagreement", help="Write the statement of disagreement with a denial (amendment.response) instead.")] = False,
     no_enclosure: Annotated[bool, typer.Option("--no-enclosure", help="Leave the one-page timeline out of the PDF.")] = False,
     receipt_days: Annotated[int, typer.Option("--receipt-days", min=0, max=60, help="Days assumed for the request to arrive, for the expected response date.")] = Options.receipt_days,
+    no_reply_form: Annotated[bool, typer.Option("--no-reply-form", help="Leave the entity's reply form out of the request's PDF.")] = False,
+    cover: CoverOption = False,
     *,
     options: Options,
     force: bool,
@@ -59,17 +61,19 @@ def amendment(
     if follow_up and disagreement:
         fail("--follow-up and --disagreement: choose one", 2)
     name = "amendment-follow-up" if follow_up else "disagreement" if disagreement else "amendment"
-    _write_one(name, case_file, output, force, replace(options, enclosure=not no_enclosure, receipt_days=receipt_days))
+    _write_one(name, case_file, output, force, replace(options, enclosure=not no_enclosure, receipt_days=receipt_days,
+                                                       reply_form=not no_reply_form, cover=cover))
 
 
 @app.command()
 @generation_options()
-def letter(case_file: CaseArgument, output: OutputOption, *, options: Options, force: bool) -> None:
+def letter(case_file: CaseArgument, output: OutputOption, cover: CoverOption = False, *, options: Options,
+           force: bool) -> None:
     """Write the prescriber-to-therapist letter from the case's therapist_letter section.
 
     Example: docgen letter samples/taper-with-therapist.yaml -o letter.pdf
     """
-    _write_one("letter", case_file, output, force, options)
+    _write_one("letter", case_file, output, force, replace(options, cover=cover))
 
 
 def _packet(case_file: Path, out: Path, force: bool, options: Options) -> None:

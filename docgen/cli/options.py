@@ -40,6 +40,11 @@ SharedOption = Annotated[
     typer.Option("--shared", help="Make the files readable by everyone on this computer (mode 0644); by default only you can read them (0600)."),
 ]
 
+CoverOption = Annotated[
+    bool,
+    typer.Option("--cover", help="Start with a fax cover sheet: recipient, fax numbers, pages, a confidentiality notice."),
+]
+
 _DEFAULTS = Options()
 
 #: (name, annotation, default) of each shared option, in the order --help lists them.

@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docgen.documents import (
+    access,
+    access_follow_up,
     amendment,
     amendment_follow_up,
+    complaint,
     disagreement,
     letter,
+    reply_form,
     timeline,
 )
 from docgen.documents.kind import DocumentKind
@@ -27,8 +31,13 @@ if TYPE_CHECKING:
 DOCUMENTS: tuple[DocumentKind, ...] = (
     timeline.KIND,
     amendment.KIND,
+    reply_form.KIND,
     amendment_follow_up.KIND,
     disagreement.KIND,
+    access.KIND,
+    access_follow_up.KIND,
+    complaint.KIND,
+    complaint.ACCESS_KIND,
     letter.KIND,
 )
 

@@ -170,4 +170,5 @@ KIND = DocumentKind(
     missing=missing,
     asked_by="amendment",
     enclosure=True,
+    appendix="reply-form",
 )

@@ -1,8 +1,9 @@
 """The follow-up to an amendment request that has not been answered: a reminder letter.
 
 It fits while no decision has come (``amendment.response`` absent, or no decision recorded), or
-when the entity gave notice of an extension (``decision: extended``). The deadline is computed as
-for the request: receipt assumed ``receipt_days`` after ``amendment.date``, then 60 days
+when the entity gave notice of an extension (``decision: extended``, or an extension in the log).
+The dates are those of ``docgen.facts.requests``: sent and received as the log records them
+(receipt otherwise assumed ``receipt_days`` after ``amendment.date``), then 60 days
 (164.526(b)(2)); an extension moves it to the entity's new date, never more than 30 days later.
 Written before the deadline, the letter asks for confirmation of receipt and states when the
 decision is due; after it, it says the deadline has passed.
@@ -17,7 +18,9 @@ from docgen.case.dates import display_day
 from docgen.case.model import Case
 from docgen.documents.amendment import letter_context, missing_amendment, request_date
 from docgen.documents.kind import DocumentKind
-from docgen.facts.deadlines import Deadlines, days_between
+from docgen.facts.deadlines import days_between
+from docgen.facts.jurisdiction import US_AMENDMENT
+from docgen.facts.requests import RequestStatus, extension_date, first, status
 from docgen.options import Options
 
 if TYPE_CHECKING:
@@ -36,9 +39,9 @@ def missing(case: Case) -> str | None:
         return problem
     amendment = case.amendment
     assert amendment is not None
-    if amendment.date is None:
-        return ("amendment-follow-up: amendment.date is not set; the follow-up needs the date the request "
-                "was sent, to count the 60 days of 45 CFR 164.526(b)(2)")
+    if amendment.date is None and first(amendment.log, "sent") is None:
+        return ("amendment-follow-up: amendment.date is not set and amendment.log has no sent entry; the follow-up "
+                "needs the date the request was sent, to count the 60 days of 45 CFR 164.526(b)(2)")
     response = amendment.response
     if response is not None and response.decision in ANSWERED:
         follow = ("for a denial, write the statement of disagreement (`docgen amendment --disagreement`)"
@@ -48,15 +51,23 @@ def missing(case: Case) -> str | None:
     return None
 
 
-def due_date(case: Case, options: Options) -> date:
-    """When the decision is due: 60 days after the assumed receipt, or the (capped) extension."""
+def _status(case: Case, options: Options) -> RequestStatus:
+    """The request's dates: from the log where it records them (``docgen.facts.requests``),
+    receipt otherwise assumed ``receipt_days`` after sending."""
     amendment = case.amendment
-    assert amendment is not None and amendment.date is not None, "missing() is checked first"
-    deadlines = Deadlines.of(request_date(amendment, options), options.receipt_days)
-    response = amendment.response
-    if response is not None and response.decision == "extended":
-        return deadlines.extended(response.extended_to).due
-    return deadlines.decision
+    assert amendment is not None, "missing() is checked first"
+    sent = first(amendment.log, "sent")
+    day = sent.date.earliest if sent is not None else request_date(amendment, options)
+    # counted as sent on its date even when that is after today (a reminder written ahead);
+    # the letter is worded under 164.526, so its dates are too
+    return status(case, "amendment", max(options.today, day), options.receipt_days, limits=US_AMENDMENT)
+
+
+def due_date(case: Case, options: Options) -> date:
+    """When the decision is due: 60 days after receipt, or the (capped) extension."""
+    due = _status(case, options).due
+    assert due is not None, "a sent request has a due date"
+    return due
 
 
 def applies(case: Case, options: Options) -> bool:
@@ -67,31 +78,33 @@ def applies(case: Case, options: Options) -> bool:
 def build_context(case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
     """The reminder: the original request, the deadline it set, and where things stand today."""
     amendment = case.amendment
-    assert amendment is not None and amendment.date is not None, "missing() is checked first"
-    sent = request_date(amendment, options)
-    deadlines = Deadlines.of(sent, options.receipt_days)
+    assert amendment is not None, "missing() is checked first"
+    state = _status(case, options)
+    assert state.sent is not None and state.received is not None and state.due is not None
+    assert state.first_due is not None and state.latest is not None
     response = amendment.response
-    extended = response is not None and response.decision == "extended"
-    due = deadlines.decision
     extension = None
-    if extended and response is not None:
-        moved = deadlines.extended(response.extended_to)
-        due = moved.due
+    if state.extended and not state.late_extension:
+        given = extension_date(amendment)
+        notice = first(amendment.log, "extension")
+        received_on = notice.date if notice is not None else response.received_on if response is not None else None
         extension = {
-            "received_on": response.received_on.display() if response.received_on else None,
-            "given": moved.given.display() if moved.given else None,
-            "capped": moved.capped,
+            "received_on": received_on.display() if received_on else None,
+            "given": given.display() if given else None,
+            "capped": state.capped,
         }
     today = options.today
+    due = state.due
     context = letter_context(case, options, TITLE, today)
     context.update({
-        "sent": display_day(sent),
+        "sent": display_day(state.sent),
         "deadlines": {
-            "receipt_days": deadlines.receipt_days,
-            "receipt": display_day(deadlines.receipt),
-            "decision": display_day(deadlines.decision),
-            "latest": display_day(deadlines.latest),
+            "receipt_days": options.receipt_days,
+            "receipt": display_day(state.received),
+            "decision": display_day(state.first_due),
+            "latest": display_day(state.latest),
         },
+        "receipt_logged": not state.receipt_assumed,
         "due": display_day(due),
         "overdue": today > due,
         "days_overdue": days_between(due, today),

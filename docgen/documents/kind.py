@@ -35,6 +35,9 @@ class DocumentKind:
     one_page: bool = False
     #: A PDF of this document carries the one-page timeline as its enclosure (unless turned off).
     enclosure: bool = False
+    #: The document a PDF of this one carries after its enclosure, on pages of its own (the reply
+    #: form after the amendment request), when the case has its data.
+    appendix: str | None = None
     #: Whether a packet includes it, given the case has its data (e.g. a reminder once overdue).
     applies: Callable[[Case, Options], bool] | None = None
     #: The section of the case file that asks for it: a case that has the section and still

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from docgen.case.model import Case, _excerpt
-from docgen.facts import history
+from docgen.facts import history, request_log
 from docgen.facts.chronology import iter_chronology_warnings
 from docgen.facts.equivalence import (
     TABLE_NAMES,
@@ -105,3 +105,5 @@ def iter_warnings(case: Case, table: EquivalenceTable = EquivalenceTable.ASHTON)
                                f"{_excerpt(author.name)} is at {_excerpt(author.organization)}, not at "
                                f"{_excerpt(case.amendment.to.organization)}: "
                                "an entity may decline to amend what it did not create (45 CFR 164.526(a)(2)(i))")
+    for field, message in request_log.iter_problems(case):
+        yield Warning_(field, message)

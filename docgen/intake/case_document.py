@@ -40,6 +40,7 @@ from docgen.case.model import (
     Finding,
     FndExam,
     Hold,
+    LogEntry,
     Medication,
     Symptom,
 )
@@ -72,7 +73,7 @@ _SECTION_COMMENTS = {
     "therapist_letter": "The prescriber-to-therapist letter; from and to are clinician ids.",
 }
 
-_FLOW_MODELS = (Dose, CoursePoint, Finding, Hold)
+_FLOW_MODELS = (Dose, CoursePoint, Finding, Hold, LogEntry)
 
 
 def drug_key(name: str) -> str:
@@ -242,6 +243,50 @@ class CaseDocument:
 
     def add_fnd_exam(self, exam: FndExam) -> None:
         self._dated_entries(self._list("fnd_exams")).insert(exam.date, to_node(exam))
+
+    def add_log_entry(self, section: str, entry: LogEntry) -> None:
+        """Add an entry to a request's log (``amendment`` or ``access_request``), after the last
+        entry dated on or before it; the same action on the same day is refused as already there."""
+        request = self.data.get(section)
+        if not isinstance(request, CommentedMap):
+            raise EntryError(f"the case has no {section} section, so there is no request to log")
+        log = request.get("log")
+        if not isinstance(log, CommentedSeq) or not len(log):
+            # a new list is put in with its first entry, so comments that followed the entry
+            # before it (a blank line before the next section) move below the entry
+            log = CommentedSeq([to_node(entry)])
+            if "log" in request:
+                request["log"] = log
+            else:
+                insert_key(request, len(request), "log", log)
+            return
+        entries = self._dated_entries(log)
+        for existing in entries.on(entry.date):
+            if existing.get("action") == entry.action:
+                raise EntryError(f"already in the log ({entry.date.isoformat()}: {entry.action})")
+        entries.insert(entry.date, to_node(entry))
+
+    def set_decision(self, section: str, decision: str, received_on: PartialDate) -> None:
+        """Record a request's decision in its ``response`` (with the day it came, unless that is
+        recorded); a different decision already there is refused."""
+        request = self.data.get(section)
+        if not isinstance(request, CommentedMap):
+            raise EntryError(f"the case has no {section} section, so there is no request to decide")
+        response = request.get("response")
+        if not isinstance(response, CommentedMap):
+            keys = list(request.keys())
+            response = CommentedMap([("received_on", to_node(received_on)), ("decision", decision)])
+            insert_key(request, keys.index("log") if "log" in keys else len(keys), "response", response)
+            return
+        existing = response.get("decision")
+        if existing not in (None, "extended", decision):
+            raise EntryError(f"{section}.response.decision is already '{existing}', not '{decision}'; not replaced")
+        if response.get("received_on") is None:
+            if "received_on" in response:
+                response["received_on"] = to_node(received_on)
+            else:
+                response.insert(0, "received_on", to_node(received_on))
+        response["decision"] = decision
 
     def _list(self, section: str) -> CommentedSeq:
         value = self.data.get(section)

@@ -85,8 +85,13 @@ def fits_one_page(document: blocks.Document) -> bool:
     return True
 
 
-def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None) -> bytes:
-    """The document, and optionally an enclosure on the pages after it (numbered across both)."""
+def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None, *,
+               cover: blocks.Document | None = None, appendix: blocks.Document | None = None) -> bytes:
+    """The document, and optionally an enclosure on the pages after it, numbered across both.
+
+    A ``cover`` (a fax cover sheet) comes first and an ``appendix`` (a reply form) last, each
+    from a new page and under its own running header and footer; the enclosure carries the
+    document's. Pages are numbered across all of them."""
     fonts.register_fonts()
     sheet = StyleSheet(body=document.size, page=document.page_size)
     buffer = io.BytesIO()
@@ -107,13 +112,39 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
         lang="en-US",
         initialFontName=fonts.REGULAR,
     )
-    flowables = [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
+    flowables: list[Flowable] = []
+    if cover is not None:
+        flowables += [_FurnitureChange(cover.furniture), *_part(cover, document.page_size), PageBreak(),
+                      _FurnitureChange(document.furniture)]
+    flowables += [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
     if enclosure is not None:
-        enclosure_sheet = StyleSheet(body=enclosure.size, page=document.page_size)
         flowables.append(PageBreak())
-        flowables += [flowable for block in enclosure.blocks for flowable in _flowables(block, enclosure_sheet)]
+        flowables += _part(enclosure, document.page_size)
+    if appendix is not None:
+        flowables += [PageBreak(), _FurnitureChange(appendix.furniture), *_part(appendix, document.page_size)]
     template.build(flowables, canvasmaker=_numbered_canvas(document.furniture, sheet))
     return buffer.getvalue()
+
+
+def _part(part: blocks.Document, page: str) -> list[Flowable]:
+    """A document's flowables, set in its own body size on the main document's paper."""
+    part_sheet = StyleSheet(body=part.size, page=page)
+    return [flowable for block in part.blocks for flowable in _flowables(block, part_sheet)]
+
+
+class _FurnitureChange(Flowable):  # type: ignore[misc]
+    """Takes up no room; from the page it is drawn on, the running header and footer are these."""
+
+    def __init__(self, furniture: blocks.Furniture) -> None:
+        super().__init__()
+        self.furniture = furniture
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._docgen_furniture = self.furniture
 
 
 # -- page furniture ------------------------------------------------------------------------------
@@ -126,6 +157,7 @@ def _numbered_canvas(furniture: blocks.Furniture, sheet: StyleSheet) -> Callable
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []
+            self._docgen_furniture = furniture
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._saved_pages.append(dict(self.__dict__))
@@ -135,7 +167,7 @@ def _numbered_canvas(furniture: blocks.Furniture, sheet: StyleSheet) -> Callable
             total = len(self._saved_pages)
             for state in self._saved_pages:
                 self.__dict__.update(state)
-                _draw_furniture(self, furniture, sheet, self._pageNumber, total)
+                _draw_furniture(self, self._docgen_furniture, sheet, self._pageNumber, total)
                 super().showPage()
             super().save()
 

@@ -170,7 +170,8 @@ def test_packet_includes_the_reminder_only_once_overdue(day: str, follow_up: boo
 def test_validate_lists_the_documents_from_the_registry() -> None:
     code, out, _err = run_main("validate", str(ROOT / "samples" / "denied-amendment.yaml"))
     assert code == 0
-    assert "  documents it has data for: timeline, amendment request, statement of disagreement\n" in out
+    assert ("  documents it has data for: timeline, amendment request, reply form, statement of disagreement, "
+            "complaint about the amendment request\n") in out
 
 
 def test_signs_lists_the_catalog_that_validate_points_to() -> None:

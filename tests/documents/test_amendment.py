@@ -42,9 +42,16 @@ class Rendered:
 
     @property
     def letter_pages(self) -> list[str]:
-        """The pages before the enclosure (all of them when there is none)."""
-        enclosed = self.pages[-1].lstrip().startswith("Medication and symptom timeline")
-        return self.pages[:-1] if enclosed else self.pages
+        """The pages before the enclosure and the reply form (all of them when there are none)."""
+        for index, page in enumerate(self.pages):
+            if page.lstrip().startswith(("Medication and symptom timeline", "Reply to a request to amend")):
+                return self.pages[:index]
+        return self.pages
+
+    @property
+    def reply_pages(self) -> list[str]:
+        """The reply form's pages after the enclosure."""
+        return [page for page in self.pages if page.lstrip().startswith("Reply to a request to amend")]
 
     @property
     def letter(self) -> str:
@@ -339,16 +346,19 @@ def test_pages_numbered_across_the_letter_and_its_enclosure(request_letter: Rend
     pages = request_letter.pages
     total = len(pages)
     letter_pages = len(request_letter.letter_pages)
-    assert letter_pages == total - 1
+    replies = len(request_letter.reply_pages)
+    assert replies == len(request_letter.case.amendment.items)  # one page per item, after the enclosure
+    assert letter_pages == total - 1 - replies
     assert letter_pages <= 3
     name = request_letter.case.patient.name
     for number, page in enumerate(pages, start=1):
         text = folded(page)
         assert f"Page {number} of {total}" in text
         assert f"{name} · born" in text
-    last = folded(pages[-1])
-    assert f"Page {total} of {total}" in last
-    assert "Medication and symptom timeline" in last and "Symptom onset and dose changes" in last
+    enclosure = folded(pages[letter_pages])
+    assert f"Page {letter_pages + 1} of {total}" in enclosure
+    assert "Medication and symptom timeline" in enclosure and "Symptom onset and dose changes" in enclosure
+    assert f"Page {total} of {total}" in folded(pages[-1]) and "Reply form, 45 CFR 164.526" in folded(pages[-1])
 
 
 def test_denied_sample_letter_fits_two_pages(denied: Rendered) -> None:
@@ -709,7 +719,8 @@ def test_cli_amendment_writes_the_request(tmp_path: Path) -> None:
     assert result.stdout.strip() == f"wrote {output}"
     pages = pdf_pages(output.read_bytes())
     assert "Re: Request to amend protected health information under 45 CFR 164.526" in folded(pages[0])
-    assert "Medication and symptom timeline" in folded(pages[-1])
+    assert "Medication and symptom timeline" in folded(pages[-3])
+    assert "Reply to a request to amend health information: item 2 of 2" in folded(pages[-1])
 
 
 def test_cli_options_reach_the_letter(tmp_path: Path) -> None:
