@@ -25,7 +25,9 @@ def test_documents_not_wanted_are_listed_without_failing(tmp_path: Path) -> None
                               "--date", "2026-11-22")
     assert code == 0, err
     # the case has no amendment section: not asked for, so listed on one line and no failure
-    assert "not made, as the case has no data for them: amendment request, amendment follow-up, statement of disagreement\n" in out
+    assert "not made, as the case has no data for them: amendment request, reply form, amendment follow-up, " \
+           "statement of disagreement, request for copies of records, access follow-up, complaint about the " \
+           "amendment request, complaint about the request for copies\n" in out
 
 
 def test_a_document_the_case_asks_for_and_cannot_have_fails_the_packet(tmp_path: Path) -> None:
