@@ -78,8 +78,23 @@ class Change:
         return f"{name}{before} → {after} mg/day{when}{size}"
 
 
+class Span:
+    """A run of changes, from the date of its first to the date of its last (``changes`` in
+    date order): mixed into a switch, a taper phase, what an onset followed."""
+
+    changes: tuple[Change, ...]  # each subclass's own dataclass field
+
+    @property
+    def first(self) -> PartialDate:
+        return self.changes[0].date
+
+    @property
+    def last(self) -> PartialDate:
+        return self.changes[-1].date
+
+
 @dataclass(frozen=True)
-class Switch:
+class Switch(Span):
     """A switch (a crossover, when it takes several steps) from one benzodiazepine to another.
 
     ``doses`` holds each medication involved: (drug, dose before the switch, dose after it).
@@ -93,14 +108,6 @@ class Switch:
     doses: tuple[tuple[str, float, float], ...]
     total_before: float | None
     total_after: float | None
-
-    @property
-    def first(self) -> PartialDate:
-        return self.changes[0].date
-
-    @property
-    def last(self) -> PartialDate:
-        return self.changes[-1].date
 
     @property
     def percent(self) -> float | None:

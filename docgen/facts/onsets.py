@@ -33,7 +33,7 @@ from typing import Literal
 
 from docgen.case.dates import PartialDate, add_days, describe_interval
 from docgen.case.model import Case, CoursePoint, Symptom
-from docgen.facts.changes import Change, Switch
+from docgen.facts.changes import Change, Span, Switch
 from docgen.facts.exposure import Exposure
 from docgen.facts.formatting import format_date_range, format_mg_figure, format_percent, on_date
 from docgen.facts.phases import TaperPhase
@@ -47,7 +47,7 @@ SetAsideReason = Literal["indication", "after the first reading"]
 
 
 @dataclass(frozen=True)
-class Related:
+class Related(Span):
     """What an onset is related to: one change, a switch, or a taper phase.
 
     ``changes`` are the benzodiazepine changes it stands for, all of them possibly on or before
@@ -58,14 +58,6 @@ class Related:
     within: bool
     switch: Switch | None = None
     phase: TaperPhase | None = None
-
-    @property
-    def first(self) -> PartialDate:
-        return self.changes[0].date
-
-    @property
-    def last(self) -> PartialDate:
-        return self.changes[-1].date
 
     @property
     def lowers(self) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docgen.case.dates import PartialDate, Precision
-from docgen.facts.changes import Change
+from docgen.facts.changes import Change, Span
 from docgen.facts.exposure import Exposure
 from docgen.facts.formatting import (
     format_date_range,
@@ -43,21 +43,13 @@ class Hold:
 
 
 @dataclass(frozen=True)
-class TaperPhase:
+class TaperPhase(Span):
     """Consecutive reductions of one medication (index ``medication`` in the case file)."""
 
     medication: int
     drug: str
     changes: tuple[Change, ...]
     holds: tuple[Hold, ...] = ()
-
-    @property
-    def first(self) -> PartialDate:
-        return self.changes[0].date
-
-    @property
-    def last(self) -> PartialDate:
-        return self.changes[-1].date
 
     @property
     def from_mg(self) -> float:
