@@ -69,7 +69,8 @@ def fits_one_page(document: blocks.Document) -> bool:
     choosing how far to condense, confirmed by rendering the chosen version.
     """
     fonts.register_fonts()
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
+                       minimum=document.minimum_size)
     width = sheet.frame_width - 2 * _FRAME_PADDING
     available = sheet.page_size[1] - sheet.top_margin - sheet.bottom_margin - 2 * _FRAME_PADDING
     used = 0.0
@@ -88,7 +89,8 @@ def fits_one_page(document: blocks.Document) -> bool:
 def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None) -> bytes:
     """The document, and optionally an enclosure on the pages after it (numbered across both)."""
     fonts.register_fonts()
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
+                       minimum=document.minimum_size)
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
@@ -109,7 +111,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
     )
     flowables = [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
     if enclosure is not None:
-        enclosure_sheet = StyleSheet(body=enclosure.size, page=document.page_size)
+        enclosure_sheet = StyleSheet(body=enclosure.size, page=document.page_size, landscape=document.landscape)
         flowables.append(PageBreak())
         flowables += [flowable for block in enclosure.blocks for flowable in _flowables(block, enclosure_sheet)]
     template.build(flowables, canvasmaker=_numbered_canvas(document.furniture, sheet))
@@ -454,6 +456,8 @@ def _list(block: Any, sheet: StyleSheet) -> list[Flowable]:
 
 
 def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    if block.style == "calendar":
+        return _calendar_table(block, sheet)
     plain = block.style == "plain"
     size_role = "table" if not plain else "body"
     body = _style(sheet, size_role, spaceBefore=0, spaceAfter=0)
@@ -488,6 +492,48 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
     table.setStyle(TableStyle(commands))
     table.hAlign = "LEFT"
     return [table, Spacer(1, sheet.body * 0.6)]
+
+
+#: The padding inside a calendar cell (points).
+_CALENDAR_PADDING = 3.0
+
+
+def _calendar_table(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    """A grid with every cell ruled in black (no gray), text at body size, and body rows at
+    least ``block.lines`` lines tall; a row never splits across pages, and the header repeats."""
+    body = _style(sheet, "body", spaceBefore=0, spaceAfter=0)
+    head = _style(sheet, "body", spaceBefore=0, spaceAfter=0, fontName=fonts.BOLD)
+    rows: list[list[Paragraph]] = []
+    if block.header:
+        rows.append([_Paragraph(_markup(cell, True), head) for cell in block.header])
+    rows.extend([_Paragraph(_markup(cell), body) for cell in row] for row in block.rows)
+    if not rows:
+        return []
+    widths = [fraction * sheet.frame_width for fraction in block.widths]
+    minimum = block.lines * body.leading + 2 * _CALENDAR_PADDING
+    heights: list[float | None] = [None] if block.header else []
+    canvas = Canvas(io.BytesIO(), pagesize=sheet.page_size)
+    for row in rows[1 if block.header else 0:]:
+        tallest = max((cell.wrapOn(canvas, width - 2 * _CALENDAR_PADDING, 10_000)[1] for cell, width in zip(row, widths)),
+                      default=0.0)
+        heights.append(max(minimum, tallest + 2 * _CALENDAR_PADDING))
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if block.header else 0)
+    black = colors.black
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("GRID", (0, 0), (-1, -1), sheet.calendar_rule_width, black),
+        ("BOX", (0, 0), (-1, -1), sheet.calendar_rule_width * 1.6, black),
+    ]
+    if block.header:  # no gray fill: a fax dithers it; a heavy rule under the header instead
+        commands.append(("LINEBELOW", (0, 0), (-1, 0), sheet.calendar_rule_width * 2.4, black))
+    table.setStyle(TableStyle(commands))
+    table.hAlign = "LEFT"
+    return [table, Spacer(1, sheet.body * 0.4)]
 
 
 def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:
