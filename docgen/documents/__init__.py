@@ -14,6 +14,7 @@ from docgen.documents import (
     amendment_follow_up,
     disagreement,
     letter,
+    taper_calendar,
     timeline,
 )
 from docgen.documents.kind import DocumentKind
@@ -30,6 +31,7 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
     amendment_follow_up.KIND,
     disagreement.KIND,
     letter.KIND,
+    taper_calendar.KIND,
 )
 
 _BY_NAME = {kind.name: kind for kind in DOCUMENTS}

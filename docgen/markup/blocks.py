@@ -361,8 +361,11 @@ def describe(block: Block) -> str:
         marker = "1." if block.ordered else "-"
         return "\n".join(f"{marker} {plain(item)}" for item in block.items)
     if isinstance(block, Table):
-        lines = [" | ".join(plain(cell) for cell in block.header)] if block.header else []
-        lines += [" | ".join(plain(cell) for cell in row) for row in block.rows]
+        def cell_text(cell: Inline) -> str:  # a calendar's week on one line: its cells' lines joined by " / "
+            return plain(cell).replace(LINE_BREAK, " / ") if block.style == "calendar" else plain(cell)
+
+        lines = [" | ".join(cell_text(cell) for cell in block.header)] if block.header else []
+        lines += [" | ".join(cell_text(cell) for cell in row) for row in block.rows]
         return "\n".join(f"|{line}|" for line in lines)
     if isinstance(block, Figure):
         return f"[figure {block.name}]"

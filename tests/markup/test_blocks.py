@@ -378,6 +378,7 @@ def test_a_calendar_table_keeps_its_least_row_height_in_lines() -> None:
     assert (block.style, block.lines) == ("calendar", 6)
     assert block.rows == (((Span("1"), Span(LINE_BREAK), Span("12 mg")), ()),)
     assert only_block("<table><tr><td>a</td></tr></table>").lines == 0  # type: ignore[union-attr]
+    assert describe(block) == "|Mon | Tue|\n|1 / 12 mg | |"  # a week on one line of the goldens
 
 
 @pytest.mark.parametrize(("attributes", "landscape", "minimum"), [

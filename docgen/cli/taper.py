@@ -1,0 +1,51 @@
+"""The commands about a taper plan: its projected schedule, and the taper on paper (the calendar
+for the patient, the sheet for the pharmacy, the request to the prescriber)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from docgen.cli.app import app, say
+from docgen.cli.documents import _write_one
+from docgen.cli.options import CaseArgument, generation_options
+from docgen.options import Options
+
+LargePrintOption = Annotated[
+    bool,
+    typer.Option("--large-print", help="Large print: every text 14 pt or more, on more pages (the calendar turns to landscape)."),
+]
+CalendarOutputOption = Annotated[
+    Path,
+    typer.Option("--output", "-o", help="The file to write; .pdf or .docx sets the format, and .ics writes a calendar file of the new doses and check-ins.", show_default=False),
+]
+
+
+@app.command()
+def taper(
+    case_file: CaseArgument,
+    csv: Annotated[bool, typer.Option("--csv", help="Print comma-separated values, for a calendar or spreadsheet.")] = False,
+) -> None:
+    """Print the projected taper schedule of each medication with a taper plan.
+
+    Example: docgen taper samples/taper-with-therapist.yaml --csv > schedule.csv
+    """
+    from docgen.case.loading import load_case
+    from docgen.facts.taper_plan import schedule_csv, schedule_text
+
+    case = load_case(case_file)
+    say(schedule_csv(case), data=True) if csv else say(schedule_text(case))
+
+
+@app.command()
+@generation_options()
+def calendar(case_file: CaseArgument, output: CalendarOutputOption, large_print: LargePrintOption = False, *,
+             options: Options, force: bool) -> None:
+    """Write the taper calendar: a month a page with each day's dose and its tablets, check-ins, and a return log.
+
+    Example: docgen calendar samples/taper-with-therapist.yaml -o calendar.pdf
+    """
+    _write_one("calendar", case_file, output, force, replace(options, large_print=large_print))
