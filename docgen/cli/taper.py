@@ -11,7 +11,7 @@ import typer
 
 from docgen.cli.app import app, say
 from docgen.cli.documents import _write_one
-from docgen.cli.options import CaseArgument, generation_options
+from docgen.cli.options import CaseArgument, OutputOption, generation_options
 from docgen.options import Options
 
 LargePrintOption = Annotated[
@@ -49,3 +49,21 @@ def calendar(case_file: CaseArgument, output: CalendarOutputOption, large_print:
     Example: docgen calendar samples/taper-with-therapist.yaml -o calendar.pdf
     """
     _write_one("calendar", case_file, output, force, replace(options, large_print=large_print))
+
+
+@app.command()
+@generation_options()
+def pharmacy(
+    case_file: CaseArgument,
+    output: OutputOption,
+    fill_days: Annotated[int, typer.Option("--fill-days", min=1, max=366, help="Days one fill lasts, for the quantities of each strength.")] = Options.fill_days,
+    large_print: LargePrintOption = False,
+    *,
+    options: Options,
+    force: bool,
+) -> None:
+    """Write the pharmacy sheet for the prescriber to send: each step's sig and the tablets of every fill.
+
+    Example: docgen pharmacy samples/taper-with-therapist.yaml -o pharmacy.pdf --fill-days 28
+    """
+    _write_one("pharmacy", case_file, output, force, replace(options, fill_days=fill_days, large_print=large_print))

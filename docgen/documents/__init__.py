@@ -14,6 +14,7 @@ from docgen.documents import (
     amendment_follow_up,
     disagreement,
     letter,
+    pharmacy,
     taper_calendar,
     timeline,
 )
@@ -32,6 +33,7 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
     disagreement.KIND,
     letter.KIND,
     taper_calendar.KIND,
+    pharmacy.KIND,
 )
 
 _BY_NAME = {kind.name: kind for kind in DOCUMENTS}
