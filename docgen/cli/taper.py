@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -67,3 +67,23 @@ def pharmacy(
     Example: docgen pharmacy samples/taper-with-therapist.yaml -o pharmacy.pdf --fill-days 28
     """
     _write_one("pharmacy", case_file, output, force, replace(options, fill_days=fill_days, large_print=large_print))
+
+
+@app.command("taper-request")
+@generation_options()
+def taper_request(
+    case_file: CaseArgument,
+    output: OutputOption,
+    to: Annotated[Optional[str], typer.Option("--to", help="The clinician id to write to, instead of the medication's prescriber.", show_default=False)] = None,
+    no_enclosure: Annotated[bool, typer.Option("--no-enclosure", help="Leave the one-page timeline out of the PDF.")] = False,
+    large_print: LargePrintOption = False,
+    *,
+    options: Options,
+    force: bool,
+) -> None:
+    """Write the patient's request to the prescriber for a slow taper led by how each step is tolerated.
+
+    Example: docgen taper-request samples/taper-with-therapist.yaml -o request.pdf
+    """
+    _write_one("taper-request", case_file, output, force,
+               replace(options, request_to=to, enclosure=not no_enclosure, large_print=large_print))

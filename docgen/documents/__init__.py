@@ -16,6 +16,7 @@ from docgen.documents import (
     letter,
     pharmacy,
     taper_calendar,
+    taper_request,
     timeline,
 )
 from docgen.documents.kind import DocumentKind
@@ -32,6 +33,7 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
     amendment_follow_up.KIND,
     disagreement.KIND,
     letter.KIND,
+    taper_request.KIND,
     taper_calendar.KIND,
     pharmacy.KIND,
 )
