@@ -346,8 +346,10 @@ def test_a_live_packet_writers_temporary_folder_is_not_removed(tmp_path: Path) -
         process.stdin.close()
         rest = _finish(process)
     assert process.returncode == 0, rest
-    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "amendment.docx", "amendment.pdf", "letter.docx", "letter.pdf",
-                                          "timeline.docx", "timeline.pdf"]  # the live writer's packet, replacing the other whole
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "amendment.docx", "amendment.pdf", "calendar.docx", "calendar.ics",
+                                          "calendar.pdf", "letter.docx", "letter.pdf", "pharmacy.docx", "pharmacy.pdf",
+                                          "taper-request.docx", "taper-request.pdf", "timeline.docx", "timeline.pdf"
+                                          ]  # the live writer's packet, replacing the other whole
     _assert_checksums_list_exactly_the_files(folder)
     assert _parts(tmp_path) == []
 

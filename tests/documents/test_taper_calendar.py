@@ -166,7 +166,7 @@ def test_no_month_page_runs_over_however_full_its_cells(large: bool) -> None:
     case = _crowded()
     options = Options(today=TODAY, large_print=large)
     text = _text(case, options)
-    assert "diazepam\n17 mg" in text and "clonazepam\n1.6875 mg" in text
+    assert "diazepam / 17 mg" in text and "clonazepam / 1.6875 mg" in text
     grids, expected = _grid_pages(case, options)
     assert len(grids) == expected and all(grid.count("Slow or pause if") == 2 for grid in grids)
 
