@@ -57,7 +57,7 @@ def test_each_fill_counts_the_tablets_of_each_strength_and_the_totals_add_up() -
     header = next(block for block in document.blocks if getattr(block, "header", None) and
                   "".join(span.text for span in block.header[0]) == "Fill")  # type: ignore[attr-defined]
     assert ["".join(span.text for span in cell) for cell in header.header] == [  # type: ignore[attr-defined]
-        "Fill", "Days", "Doses in the period", "10 mg tablets", "5 mg tablets", "2 mg tablets", "Liquid, mL"]
+        "Fill", "Days", "Doses in the period", "10 mg", "5 mg", "2 mg", "Liquid mL"]
     assert rows[0] == ["1", "16 Nov 2026 to 13 Dec 2026 (28 days)", "12 mg a day × 28 days", "28", "0", "28", "0"]
     assert rows[1] == ["2", "14 Dec 2026 to 10 Jan 2027 (28 days)", "11 mg a day × 28 days", "28", "0", "14", "0"]
     *fills, total = rows
