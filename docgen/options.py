@@ -9,6 +9,10 @@ from docgen.facts.equivalence import EquivalenceTable
 
 PAGE_SIZES = ("letter", "a4")
 FORMATS = ("pdf", "docx")
+#: A document with dated events (the taper calendar) can also be written as an iCalendar file.
+CALENDAR_FORMAT = "ics"
+#: The body size of a large-print copy (DESIGN.md: 14 pt or more).
+LARGE_PRINT_SIZE = 14.0
 #: Output files hold health information: readable by their owner only by default; --shared makes
 #: them readable by everyone on the computer (still writable by the owner only).
 PRIVATE_MODE = 0o600
@@ -33,3 +37,9 @@ class Options:
     cover: bool = False
     #: The permissions of the files written (PRIVATE_MODE or SHARED_MODE).
     file_mode: int = PRIVATE_MODE
+    #: Large print (DESIGN.md): body text 14 pt or more, for the documents that offer it.
+    large_print: bool = False
+    #: Days one pharmacy fill lasts, for the quantities on the pharmacy sheet.
+    fill_days: int = 28
+    #: The clinician id a taper request goes to, instead of the medication's prescriber.
+    request_to: str | None = None

@@ -44,11 +44,13 @@ __all__ = ["DEFAULT_MODE", "SHARED_MODE", "check_folder_replaceable", "check_wri
            "write_folder"]
 
 
-def format_of(path: Path) -> str:
-    """The output format an extension asks for."""
+def format_of(path: Path, formats: tuple[str, ...] = FORMATS) -> str:
+    """The output format an extension asks for, one of ``formats``."""
     suffix = path.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise OutputError(f"{path}: the output format follows the extension; expected a name ending in .pdf or .docx")
+    if suffix not in formats:
+        names = [f".{name}" for name in formats]
+        expected = " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+        raise OutputError(f"{path}: the output format follows the extension; expected a name ending in {expected}")
     return suffix
 
 

@@ -20,7 +20,7 @@ from docgen.documents.timeline import Measure, fit
 from docgen.errors import MissingDataError
 from docgen.markup import blocks
 from docgen.markup.templating import render_markup
-from docgen.options import FORMATS, Options
+from docgen.options import CALENDAR_FORMAT, Options
 from docgen.output import (
     check_folder_replaceable,
     check_writable,
@@ -93,6 +93,8 @@ def generate(case: Case, name: str, output_format: str, options: Options) -> byt
 
 def _generate(case: Case, name: str, output_format: str, options: Options) -> bytes:
     kind = document_kind(name)
+    if output_format == CALENDAR_FORMAT:
+        return calendar_file(case, kind, options)
     if options.cover:
         return _with_cover(case, kind, output_format, options)
     if kind.one_page:
@@ -151,20 +153,37 @@ def generate_cover(case: Case, name: str, output_format: str, options: Options) 
         return render(build_cover(case, name, plain, pages, alone=True), output_format, plain)
 
 
+def calendar_file(case: Case, kind: DocumentKind, options: Options) -> bytes:
+    """A document's dated events as an iCalendar file: context -> events template -> events -> .ics."""
+    from docgen.markup.events import parse_events
+    from docgen.render.ics import render_ics
+
+    if kind.events_template is None:
+        raise MissingDataError(f"{kind.name}: the {kind.label} has no dated events to write as .ics")
+    problem = kind.missing(case)
+    if problem is not None:
+        raise MissingDataError(problem)
+    context = kind.build_context(case, options)
+    markup = render_markup(kind.events_template, context, options.templates)
+    return render_ics(parse_events(markup, kind.events_template), options.today)
+
+
 def document_text(case: Case, name: str, options: Options) -> str:
     """The document as it will be laid out, as text: page furniture, then one block a line (the
     goldens in the tests; a review of wording without opening a PDF)."""
     kind = document_kind(name)
     document = fitted_document(case, kind, options)[0] if kind.one_page else build_document(case, kind, options)
     furniture = document.furniture
+    page = document.page_size + (", landscape" if document.landscape else "") + \
+        (f", nothing below {document.minimum_size:g} pt" if document.minimum_size != blocks.Document.minimum_size else "")
     head = [f"title: {document.title}", f"header: {furniture.header_left} | {furniture.header_right}",
-            f"footer: {furniture.footer_left}", f"size: {document.size:g} pt, {document.page_size}", ""]
+            f"footer: {furniture.footer_left}", f"size: {document.size:g} pt, {page}", ""]
     return "\n".join(head) + document.text() + "\n"
 
 
 def write_document(case: Case, name: str, target: Path, options: Options, force: bool = False) -> Path:
     """Generate one document into ``target`` (format from its extension), atomically."""
-    output_format = format_of(target)
+    output_format = format_of(target, document_kind(name).formats)
     check_writable(target, force)
     return write_file(generate(case, name, output_format, options), target, force, options.file_mode)
 
@@ -184,11 +203,12 @@ def available_documents(case: Case, options: Options | None = None) -> list[str]
 
 def packet_targets(case: Case, folder: Path, options: Options | None = None) -> list[Path]:
     """The documents a packet of this case consists of, in order (SHA256SUMS is written beside them)."""
-    return [folder / f"{name}.{extension}" for name in available_documents(case, options) for extension in FORMATS]
+    return [folder / f"{name}.{extension}" for name in available_documents(case, options)
+            for extension in document_kind(name).formats]
 
 
 #: Every name a file in a packet folder can have, whatever the case.
-PACKET_FILES = frozenset([f"{kind.name}.{extension}" for kind in DOCUMENTS for extension in FORMATS] + [CHECKSUMS])
+PACKET_FILES = frozenset([f"{kind.name}.{extension}" for kind in DOCUMENTS for extension in kind.formats] + [CHECKSUMS])
 
 
 def is_packet_file(name: str) -> bool:
@@ -214,7 +234,8 @@ def write_packet(case: Case, folder: Path, options: Options, force: bool = False
     check_folder_replaceable(folder, force, is_packet_file)
     # every document is generated before any is written: a failure leaves no partial packet
     with reproducible_environment():
-        outputs = {target.name: generate(case, target.stem, format_of(target), options) for target in targets}
+        outputs = {target.name: generate(case, target.stem, format_of(target, document_kind(target.stem).formats), options)
+                   for target in targets}
     written = [PacketFile(str(folder / name), hashlib.sha256(data).hexdigest(), len(data)) for name, data in outputs.items()]
     sums = "".join(f"{item.sha256}  {Path(item.path).name}\n" for item in written)
     write_folder({**outputs, CHECKSUMS: sums.encode("utf-8")}, folder, owned=is_packet_file, force=force,

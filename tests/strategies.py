@@ -181,6 +181,12 @@ def tapers(draw: st.DrawFn) -> dict[str, Any]:
     for key in ("smallest_step_mg", "liquid_below_mg", "liquid_mg_per_ml"):
         _optional(draw, taper, key, POSITIVE_MILLIGRAMS)
     _optional(draw, taper, "stop_below_mg", MILLIGRAMS)
+    if draw(st.booleans()):  # the strengths on hand: the make-ups of the calendar and the pharmacy sheet
+        taper["tablets_mg"] = draw(st.lists(st.one_of(st.sampled_from([0.0625, 0.125, 0.5, 1, 2, 5, 10]),
+                                                      POSITIVE_MILLIGRAMS), max_size=4))
+    for key in ("reason", "slow_or_pause_if"):
+        _optional(draw, taper, key, texts(0, 80))
+    _optional(draw, taper, "agreed_on", partial_dates())
     return taper
 
 

@@ -79,3 +79,9 @@ def test_wheel_carries_templates_fonts_and_samples(tmp_path: Path) -> None:
         assert files
         for path in files:
             assert f"docgen/web/{folder}/{path.name}" in names
+
+
+def test_the_readme_shows_the_taper_on_paper() -> None:
+    assert "## The taper on paper" in README
+    assert "![A month of a generated taper calendar](docs/calendar.png)" in README
+    assert (ROOT / "docs" / "calendar.png").stat().st_size > 10_000

@@ -346,9 +346,11 @@ def test_a_live_packet_writers_temporary_folder_is_not_removed(tmp_path: Path) -
         process.stdin.close()
         rest = _finish(process)
     assert process.returncode == 0, rest
-    documents = ["timeline", "amendment", "reply-form", "access", "access-follow-up", "access-complaint", "letter"]
+    documents = ["timeline", "amendment", "reply-form", "access", "access-follow-up", "access-complaint", "letter",
+                 "taper-request", "calendar", "pharmacy"]
     assert sorted(os.listdir(folder)) == sorted(["SHA256SUMS"] + [f"{name}.{extension}" for name in documents
-                                                                  for extension in ("pdf", "docx")])
+                                                                  for extension in ("pdf", "docx")]
+                                                 + ["calendar.ics"])
     # (the live writer's packet, replacing the other whole)
     _assert_checksums_list_exactly_the_files(folder)
     assert _parts(tmp_path) == []

@@ -8,7 +8,7 @@ import importlib
 from docgen.cli.app import app, main
 from docgen.cli.intake import import_app, init_command
 
-for _group in ("case", "documents", "requests", "batch", "serve"):  # each mounts its commands, in --help's order
+for _group in ("case", "taper", "documents", "requests", "batch", "serve"):  # each mounts its commands, in --help's order
     importlib.import_module(f"docgen.cli.{_group}")
 app.command("init")(init_command)
 app.add_typer(import_app, name="import")

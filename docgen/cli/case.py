@@ -1,11 +1,8 @@
-"""The commands about a case file itself: check it, print its schema, print its taper schedule."""
+"""The commands about a case file itself: check it, print its schema, list the FND signs it can name."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
-
-import typer
 
 from docgen.cli.app import app, say
 from docgen.cli.options import CaseArgument, TableOption
@@ -43,22 +40,6 @@ def schema() -> None:
     from docgen.case.model import json_schema
 
     say(json.dumps(json_schema(), indent=2, ensure_ascii=False), data=True)
-
-
-@app.command()
-def taper(
-    case_file: CaseArgument,
-    csv: Annotated[bool, typer.Option("--csv", help="Print comma-separated values, for a calendar or spreadsheet.")] = False,
-) -> None:
-    """Print the projected taper schedule of each medication with a taper plan.
-
-    Example: docgen taper samples/taper-with-therapist.yaml --csv > schedule.csv
-    """
-    from docgen.case.loading import load_case
-    from docgen.facts.taper_plan import schedule_csv, schedule_text
-
-    case = load_case(case_file)
-    say(schedule_csv(case), data=True) if csv else say(schedule_text(case))
 
 
 @app.command()

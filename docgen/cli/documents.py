@@ -22,8 +22,7 @@ def _write_one(name: str, case_file: Path, output: Path, force: bool, options: O
     from docgen.output import check_writable, format_of
     from docgen.pipeline import write_document
 
-    document_kind(name)
-    format_of(output)
+    format_of(output, document_kind(name).formats)
     check_writable(output, force)
     written = write_document(load_case(case_file), name, output, options, force)
     say(f"wrote {written}")

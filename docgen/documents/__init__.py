@@ -18,6 +18,9 @@ from docgen.documents import (
     disagreement,
     letter,
     reply_form,
+    pharmacy,
+    taper_calendar,
+    taper_request,
     timeline,
 )
 from docgen.documents.kind import DocumentKind
@@ -39,6 +42,9 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
     complaint.KIND,
     complaint.ACCESS_KIND,
     letter.KIND,
+    taper_request.KIND,
+    taper_calendar.KIND,
+    pharmacy.KIND,
 )
 
 _BY_NAME = {kind.name: kind for kind in DOCUMENTS}

@@ -44,3 +44,13 @@ class DocumentKind:
     #: cannot have the document is a failure, reported as such; None for documents made whenever
     #: the case allows (the timeline) or only when events call for them (a follow-up).
     asked_by: str | None = None
+    #: The template of its dated events, for documents that can also be written as an iCalendar
+    #: file (.ics); None for the rest.
+    events_template: str | None = None
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats it can be written in: PDF and DOCX, and iCalendar where it has events."""
+        from docgen.options import CALENDAR_FORMAT, FORMATS
+
+        return FORMATS + ((CALENDAR_FORMAT,) if self.events_template else ())

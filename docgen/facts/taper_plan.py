@@ -20,6 +20,7 @@ from docgen.case.dates import display_day
 from docgen.case.model import Case, Dose, Medication, Taper, _excerpt
 from docgen.errors import MissingDataError
 from docgen.facts.formatting import format_mg
+from docgen.facts.makeup import step_makeup
 from docgen.facts.taper import (
     LIQUID,
     STOP,
@@ -32,7 +33,7 @@ from docgen.facts.taper import (
 #: The CSV columns, in order (`docgen taper --csv`).
 CSV_COLUMNS = (
     "drug", "step", "date", "mg_per_day", "change_mg", "change_percent", "form", "ml_per_day",
-    "held_days", "notes",
+    "held_days", "notes", "makeup",
 )
 
 #: The notes column of the terminal table wraps at this width.
@@ -215,10 +216,11 @@ def _schedule_section(planned: PlannedTaper) -> str:
     lines += textwrap.wrap(plan_text(planned), 96, initial_indent="  plan: ", subsequent_indent="        ")
     schedule = planned.schedule
     if schedule.steps:
-        header = ("step", "date", "mg/day", "change", "form", "notes")
+        makeups = bool(planned.plan.tablets_mg)  # a column of its own only where the plan has tablets
+        header = ("step", "date", "mg/day", "change", "form", *(("make-up",) if makeups else ()), "notes")
         rows = [
             (str(step.number), display_day(step.date), format_mg(step.mg_per_day), change_text(step),
-             form_text(step), "; ".join(step.notes))
+             form_text(step), *((step_makeup(planned.plan, step).text(),) if makeups else ()), "; ".join(step.notes))
             for step in schedule.steps
         ]
         lines.append("")
@@ -258,7 +260,9 @@ def _aligned(rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> list[s
 
 
 def schedule_csv(case: Case) -> str:
-    """Every projected step of every planned taper as CSV, ISO dates, one header row."""
+    """Every projected step of every planned taper as CSV, ISO dates, one header row. The
+    ``makeup`` column is what each day's dose is made of (``docgen.facts.makeup``): empty for a
+    stop, for a plan that names no tablet strengths, and for a dose the strengths cannot make."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -275,6 +279,7 @@ def schedule_csv(case: Case) -> str:
                 "" if step.ml_per_day is None else format_mg(step.ml_per_day),
                 step.held_days,
                 spreadsheet_text("; ".join(step.notes)),
+                spreadsheet_text(step_makeup(planned.plan, step).text()),
             ])
     return buffer.getvalue()
 

@@ -5,13 +5,18 @@ the PDF and DOCX renderers consume the blocks without knowing where they came fr
 
 Node types (the XML element that makes each one in brackets):
 
-- ``Document`` (``<document title= size=>``): page furniture plus the blocks.
+- ``Document`` (``<document title= size= page= orientation= minimum=>``): page furniture plus the
+  blocks; orientation portrait (the default) or landscape; ``minimum``, the smallest size of any
+  text on it (a large-print copy sets every text at 14 pt or more).
 - ``Heading`` (``<h1>``, ``<h2>``, ``<h3>``): a heading with inline text.
 - ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, title, subtitle,
   address, right, signature.
 - ``Quote`` (``<quote>``): record text reproduced exactly, set apart.
 - ``ListBlock`` (``<ul>``/``<ol>`` with ``<li>``): bulleted or numbered items.
-- ``Table`` (``<table widths= style=>`` with ``<tr>``, ``<th>``, ``<td>``): a header row, rows.
+- ``Table`` (``<table widths= style= lines=>`` with ``<tr>``, ``<th>``, ``<td>``): a header row, rows;
+  styles: grid, plain, and calendar (every cell ruled, for a month grid); ``lines`` makes every
+  body row at least that many lines of the table's text tall (room to write), and such rows are
+  never split across pages.
 - ``Figure`` (``<figure ref= height=>``): a chart from the context's figures, height in inches.
 - ``Spacer`` (``<spacer height=>``), ``PageBreak`` (``<pagebreak/>``), ``Rule`` (``<rule/>``).
 
@@ -72,6 +77,8 @@ class Table:
     rows: tuple[tuple[Inline, ...], ...]
     widths: tuple[float, ...]
     style: str = "grid"
+    #: Each body row is at least this many lines tall (0: as tall as its text).
+    lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,9 @@ class Document:
     furniture: Furniture = field(default_factory=Furniture)
     size: float = 10.0
     page_size: str = "letter"
+    landscape: bool = False
+    #: No text is set smaller than this (points).
+    minimum_size: float = 7.0
 
     def text(self) -> str:
         """All text of the document, one block a line (for goldens and tests)."""
@@ -159,14 +169,17 @@ def _document(root: ElementTree.Element, figures: Mapping[str, object], template
         furniture=furniture,
         size=_number(root, "size", "10", 7.0, 24.0),
         page_size=_choice(root, "page", "letter", PAGE_SIZES),
+        landscape=_choice(root, "orientation", "portrait", ORIENTATIONS) == "landscape",
+        minimum_size=_number(root, "minimum", "7", 7.0, 24.0),
     )
 
 
 #: The values the attributes that name a style or a size may take (what the renderers know).
 PAGE_SIZES = ("letter", "a4")
+ORIENTATIONS = ("portrait", "landscape")
 PARAGRAPH_STYLES = ("body", "small", "fine", "title", "subtitle", "address", "right", "signature")
 LIST_STYLES = ("body", "small")
-TABLE_STYLES = ("grid", "plain")
+TABLE_STYLES = ("grid", "plain", "calendar")
 _INLINE = ("b", "i", "br")
 
 
@@ -231,7 +244,8 @@ def _table(element: ElementTree.Element, _figures: Mapping[str, object], templat
     if not all(0 < width < float("inf") for width in widths):
         raise TemplateError(f"{template}: a table's column widths must be positive numbers")
     total = sum(widths)
-    return Table(header, tuple(rows), tuple(width / total for width in widths), _choice(element, "style", "grid", TABLE_STYLES))
+    return Table(header, tuple(rows), tuple(width / total for width in widths), _choice(element, "style", "grid", TABLE_STYLES),
+                 int(_number(element, "lines", "0", 0, 40)))
 
 
 def _figure(element: ElementTree.Element, figures: Mapping[str, object], template: str) -> Block:
@@ -347,8 +361,11 @@ def describe(block: Block) -> str:
         marker = "1." if block.ordered else "-"
         return "\n".join(f"{marker} {plain(item)}" for item in block.items)
     if isinstance(block, Table):
-        lines = [" | ".join(plain(cell) for cell in block.header)] if block.header else []
-        lines += [" | ".join(plain(cell) for cell in row) for row in block.rows]
+        def cell_text(cell: Inline) -> str:  # a calendar's week on one line: its cells' lines joined by " / "
+            return plain(cell).replace(LINE_BREAK, " / ") if block.style == "calendar" else plain(cell)
+
+        lines = [" | ".join(cell_text(cell) for cell in block.header)] if block.header else []
+        lines += [" | ".join(cell_text(cell) for cell in row) for row in block.rows]
         return "\n".join(f"|{line}|" for line in lines)
     if isinstance(block, Figure):
         return f"[figure {block.name}]"

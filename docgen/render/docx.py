@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
@@ -47,7 +48,8 @@ def write_docx(document: blocks.Document, target: str | Path | IO[bytes] | None 
 
 
 def render_docx(document: blocks.Document, created: datetime | None = None) -> bytes:
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
+                       minimum=document.minimum_size)
     docx = new_document()
     _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
     for block in document.blocks:
@@ -134,6 +136,8 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     section = docx.sections[0]
     width, height = sheet.page_size
     section.page_width, section.page_height = Pt(width), Pt(height)
+    if document.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
     section.left_margin = section.right_margin = Pt(sheet.margin)
     section.top_margin, section.bottom_margin = Pt(sheet.top_margin), Pt(sheet.bottom_margin)
     section.header_distance = Pt(sheet.top_margin - 0.38 * 72)
@@ -310,13 +314,16 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     if not rows:
         return
     plain = block.style == "plain"
-    role = "body" if plain else "table"
+    calendar = block.style == "calendar"
+    role = "body" if plain or calendar else "table"
     cell_style, header_style = (_role_style(docx, sheet, role, bold=bold, space_after=0.0) for bold in (False, True))
     columns = len(block.widths)
     table = docx.add_table(rows=len(rows), cols=columns)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    if not plain:
+    if calendar:
+        _calendar_borders(table, sheet)
+    elif not plain:
         _table_borders(table)
     widths = [Pt(fraction * sheet.frame_width) for fraction in block.widths]
     for column, width in zip(table.columns, widths):
@@ -328,13 +335,17 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
             row_properties.append(repeat)
+        elif calendar:
+            _fixed_row(row, block.lines * sheet.leading("body") + 2 * _CALENDAR_PADDING)
         for column, cell in enumerate(row.cells):
             cell.width = widths[column]
             spans = cells[column] if column < len(cells) else ()
             paragraph = cell.paragraphs[0]
             paragraph._p.style = header_style if is_header else cell_style
             _add_spans(paragraph, spans)
-            if is_header:
+            if is_header and calendar:
+                _heavy_bottom(cell, sheet)
+            elif is_header:
                 _shade(cell, sheet.header_fill_gray)
     docx.add_paragraph().paragraph_format.space_after = Pt(sheet.body * 0.2)
 
@@ -355,6 +366,65 @@ def _table_borders(table: Any) -> None:
             element.set(qn(key), value)
         borders.append(element)
     properties.append(borders)
+
+
+#: The padding inside a calendar cell (points), as in the PDF.
+_CALENDAR_PADDING = 3.0
+
+
+def _calendar_borders(table: Any, sheet: StyleSheet) -> None:
+    """Every cell ruled in black (a month grid, read through a fax)."""
+    properties = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(round(_CALENDAR_PADDING * 20)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    borders = OxmlElement("w:tblBorders")
+    inner, outer = (str(max(2, round(width * 8))) for width in (sheet.calendar_rule_width, sheet.calendar_rule_width * 1.6))
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        size = inner if edge.startswith("inside") else outer
+        for key, value in (("w:val", "single"), ("w:sz", size), ("w:space", "0"), ("w:color", "000000")):
+            element.set(qn(key), value)
+        borders.append(element)
+    _insert_before(properties, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
+    _insert_before(properties, margins, ("w:tblLook",))
+
+
+def _insert_before(parent: Any, element: Any, later: tuple[str, ...]) -> None:
+    """Add ``element`` to ``parent`` before its first child named in ``later`` (the schema's order)."""
+    for child in parent:
+        if child.tag in {qn(name) for name in later}:
+            child.addprevious(element)
+            return
+    parent.append(element)
+
+
+def _heavy_bottom(cell: Any, sheet: StyleSheet) -> None:
+    """A heavy black rule under a calendar's header cell (no gray: a fax dithers it)."""
+    borders = OxmlElement("w:tcBorders")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", str(round(sheet.calendar_rule_width * 2.4 * 8))), ("w:space", "0"),
+                       ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    properties = cell._tc.get_or_add_tcPr()
+    _insert_before(properties, borders, ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                                         "w:hideMark"))
+
+
+def _fixed_row(row: Any, height: float) -> None:
+    """A row at least ``height`` points tall that never splits across pages."""
+    properties = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    properties.append(keep)
+    tall = OxmlElement("w:trHeight")
+    tall.set(qn("w:val"), str(round(height * 20)))
+    tall.set(qn("w:hRule"), "atLeast")
+    properties.append(tall)
 
 
 def _shade(cell: Any, gray: float) -> None:

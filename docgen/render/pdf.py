@@ -69,7 +69,8 @@ def fits_one_page(document: blocks.Document) -> bool:
     choosing how far to condense, confirmed by rendering the chosen version.
     """
     fonts.register_fonts()
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
+                       minimum=document.minimum_size)
     width = sheet.frame_width - 2 * _FRAME_PADDING
     available = sheet.page_size[1] - sheet.top_margin - sheet.bottom_margin - 2 * _FRAME_PADDING
     used = 0.0
@@ -93,7 +94,8 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
     from a new page and under its own running header and footer; the enclosure carries the
     document's. Pages are numbered across all of them."""
     fonts.register_fonts()
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
+                       minimum=document.minimum_size)
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
@@ -114,21 +116,21 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
     )
     flowables: list[Flowable] = []
     if cover is not None:
-        flowables += [_FurnitureChange(cover.furniture), *_part(cover, document.page_size), PageBreak(),
+        flowables += [_FurnitureChange(cover.furniture), *_part(cover, document.page_size, document.landscape), PageBreak(),
                       _FurnitureChange(document.furniture)]
     flowables += [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
     if enclosure is not None:
         flowables.append(PageBreak())
-        flowables += _part(enclosure, document.page_size)
+        flowables += _part(enclosure, document.page_size, document.landscape)
     if appendix is not None:
-        flowables += [PageBreak(), _FurnitureChange(appendix.furniture), *_part(appendix, document.page_size)]
+        flowables += [PageBreak(), _FurnitureChange(appendix.furniture), *_part(appendix, document.page_size, document.landscape)]
     template.build(flowables, canvasmaker=_numbered_canvas(document.furniture, sheet))
     return buffer.getvalue()
 
 
-def _part(part: blocks.Document, page: str) -> list[Flowable]:
+def _part(part: blocks.Document, page: str, landscape: bool = False) -> list[Flowable]:
     """A document's flowables, set in its own body size on the main document's paper."""
-    part_sheet = StyleSheet(body=part.size, page=page)
+    part_sheet = StyleSheet(body=part.size, page=page, landscape=landscape, minimum=part.minimum_size)
     return [flowable for block in part.blocks for flowable in _flowables(block, part_sheet)]
 
 
@@ -486,6 +488,8 @@ def _list(block: Any, sheet: StyleSheet) -> list[Flowable]:
 
 
 def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    if block.style == "calendar":
+        return _calendar_table(block, sheet)
     plain = block.style == "plain"
     size_role = "table" if not plain else "body"
     body = _style(sheet, size_role, spaceBefore=0, spaceAfter=0)
@@ -520,6 +524,48 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
     table.setStyle(TableStyle(commands))
     table.hAlign = "LEFT"
     return [table, Spacer(1, sheet.body * 0.6)]
+
+
+#: The padding inside a calendar cell (points).
+_CALENDAR_PADDING = 3.0
+
+
+def _calendar_table(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    """A grid with every cell ruled in black (no gray), text at body size, and body rows at
+    least ``block.lines`` lines tall; a row never splits across pages, and the header repeats."""
+    body = _style(sheet, "body", spaceBefore=0, spaceAfter=0)
+    head = _style(sheet, "body", spaceBefore=0, spaceAfter=0, fontName=fonts.BOLD)
+    rows: list[list[Paragraph]] = []
+    if block.header:
+        rows.append([_Paragraph(_markup(cell, True), head) for cell in block.header])
+    rows.extend([_Paragraph(_markup(cell), body) for cell in row] for row in block.rows)
+    if not rows:
+        return []
+    widths = [fraction * sheet.frame_width for fraction in block.widths]
+    minimum = block.lines * body.leading + 2 * _CALENDAR_PADDING
+    heights: list[float | None] = [None] if block.header else []
+    canvas = Canvas(io.BytesIO(), pagesize=sheet.page_size)
+    for row in rows[1 if block.header else 0:]:
+        tallest = max((cell.wrapOn(canvas, width - 2 * _CALENDAR_PADDING, 10_000)[1] for cell, width in zip(row, widths)),
+                      default=0.0)
+        heights.append(max(minimum, tallest + 2 * _CALENDAR_PADDING))
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if block.header else 0)
+    black = colors.black
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _CALENDAR_PADDING),
+        ("GRID", (0, 0), (-1, -1), sheet.calendar_rule_width, black),
+        ("BOX", (0, 0), (-1, -1), sheet.calendar_rule_width * 1.6, black),
+    ]
+    if block.header:  # no gray fill: a fax dithers it; a heavy rule under the header instead
+        commands.append(("LINEBELOW", (0, 0), (-1, 0), sheet.calendar_rule_width * 2.4, black))
+    table.setStyle(TableStyle(commands))
+    table.hAlign = "LEFT"
+    return [table, Spacer(1, sheet.body * 0.4)]
 
 
 def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:

@@ -22,6 +22,9 @@ class StyleSheet:
 
     body: float = 10.0
     page: str = "letter"
+    landscape: bool = False
+    #: The smallest size of any text (a large-print copy raises it to its body size).
+    minimum: float = MINIMUM_SIZE
     margin: float = 0.75 * POINTS_PER_INCH
     top_margin: float = 0.85 * POINTS_PER_INCH
     bottom_margin: float = 0.75 * POINTS_PER_INCH
@@ -31,10 +34,13 @@ class StyleSheet:
     header_fill_gray: float = 0.88
     quote_rule_width: float = 1.5
     muted_gray: float = 0.3
+    #: The lines of a calendar grid: black and heavy enough to survive a fax.
+    calendar_rule_width: float = 0.9
 
     @property
     def page_size(self) -> tuple[float, float]:
-        return PAGE_SIZES.get(self.page, PAGE_SIZES["letter"])
+        width, height = PAGE_SIZES.get(self.page, PAGE_SIZES["letter"])
+        return (height, width) if self.landscape else (width, height)
 
     @property
     def frame_width(self) -> float:
@@ -57,7 +63,7 @@ class StyleSheet:
             "fine": -2.5,
             "furniture": -2.0,
         }
-        return max(MINIMUM_SIZE, self.body + offsets.get(role, 0.0))
+        return max(self.minimum, self.body + offsets.get(role, 0.0))
 
     def leading(self, role: str) -> float:
         return round(self.size(role) * self.leading_ratio, 2)

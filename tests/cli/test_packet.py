@@ -92,7 +92,7 @@ def test_a_packet_folder_is_written_and_replaced_whole(state: str, force: bool, 
         return
     assert out == "".join(f"wrote {folder / name}\n" for name in ("timeline.pdf", "timeline.docx")) \
         + f"checksums in {folder / 'SHA256SUMS'} (check with: sha256sum -c SHA256SUMS)\n" \
-        + "not made, as the case has no data for them: amendment request, reply form, amendment follow-up, statement of disagreement, request for copies of records, access follow-up, complaint about the amendment request, complaint about the request for copies, therapist letter\n"
+        + "not made, as the case has no data for them: amendment request, reply form, amendment follow-up, statement of disagreement, request for copies of records, access follow-up, complaint about the amendment request, complaint about the request for copies, therapist letter, taper request, taper calendar, pharmacy sheet\n"
     assert listing(folder) == B_FILES  # none of A's documents beside B's
     assert_checksums_list_exactly_the_files(folder)
     assert "Marisol Q. Brandt" in docx_text((folder / "timeline.docx").read_bytes())

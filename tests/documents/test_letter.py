@@ -493,9 +493,10 @@ def test_taper_command_prints_the_schedule_table() -> None:
     assert lines[0] == "clonazepam (Klonopin)  [medications[0].taper]"
     assert lines[1] == "  now:  0.75 mg/day (since 8 Sep 2025)"
     header = next(line for line in lines if line.strip().startswith("step"))
-    assert header.split() == ["step", "date", "mg/day", "change", "form", "notes"]
+    assert header.split() == ["step", "date", "mg/day", "change", "form", "make-up", "notes"]
     rows = lines[lines.index(header) + 1 :]
-    assert rows[0].split() == ["1", "7", "Dec", "2026", "0.6875", "-0.0625", "mg", "(8.3%)", "tablet"]
+    assert rows[0].split() == ["1", "7", "Dec", "2026", "0.6875", "-0.0625", "mg", "(8.3%)", "tablet",
+                               "1", "×", "0.5", "mg", "+", "1½", "×", "0.125", "mg"]
     assert rows[4].split()[:10] == ["5", "24", "May", "2027", "0.45", "-0.05", "mg", "(10%)", "liquid", "4.5"]
     assert "after a 56-day hold at 0.5 mg/day" in rows[4]
     assert rows[25].split() == ["26", "1", "Jan", "2029", "0", "-0.05", "mg", "(100%)", "stop"]

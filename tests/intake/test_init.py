@@ -144,7 +144,7 @@ def test_the_interview_writes_a_valid_case_from_nothing(tmp_path: Path) -> None:
         "  Not accepted: the letter goes from one person to another. Please try again.",
     ]
     assert "  Klonopin is a brand of clonazepam: recorded as clonazepam (brand Klonopin)." in transcript
-    assert "  documents it has data for: timeline, amendment request, reply form, therapist letter" in transcript
+    assert "  documents it has data for: timeline, amendment request, reply form, therapist letter, taper request" in transcript
     from docgen.intake.interview import ADD_NOT_REPLACE
 
     assert f"  {ADD_NOT_REPLACE}" in transcript  # why the request adds to the record

@@ -366,3 +366,40 @@ def test_text_outside_the_items_of_a_list_is_refused(body: str) -> None:
 @pytest.mark.parametrize("inline", ["<u>underlined</u>", "<em>emphasis</em>", "<h1>heading</h1>"])
 def test_an_unknown_inline_element_is_refused(inline: str) -> None:
     assert _error(f"<document><p>a {inline}</p></document>").startswith(f"{TEMPLATE}: ")
+
+
+# -- the month grid, landscape pages and large print ------------------------------------------------
+
+
+def test_a_calendar_table_keeps_its_least_row_height_in_lines() -> None:
+    block = only_block('<table style="calendar" lines="6" widths="1,1"><tr><th>Mon</th><th>Tue</th></tr>'
+                       "<tr><td>1<br/>12 mg</td><td></td></tr></table>")
+    assert isinstance(block, Table)
+    assert (block.style, block.lines) == ("calendar", 6)
+    assert block.rows == (((Span("1"), Span(LINE_BREAK), Span("12 mg")), ()),)
+    assert only_block("<table><tr><td>a</td></tr></table>").lines == 0  # type: ignore[union-attr]
+    assert describe(block) == "|Mon | Tue|\n|1 / 12 mg | |"  # a week on one line of the goldens
+
+
+@pytest.mark.parametrize(("attributes", "landscape", "minimum"), [
+    ("", False, 7.0),
+    (' orientation="portrait"', False, 7.0),
+    (' orientation="landscape"', True, 7.0),
+    (' size="14" minimum="14" orientation="landscape"', True, 14.0),
+])
+def test_the_document_element_sets_orientation_and_the_smallest_size(attributes: str, landscape: bool,
+                                                                      minimum: float) -> None:
+    document = parse("", attributes=attributes)
+    assert (document.landscape, document.minimum_size) == (landscape, minimum)
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<document orientation="sideways"/>', "<document orientation='sideways'> is not known; expected one of portrait, landscape"),
+    ('<document minimum="5"/>', "<document minimum=...> is 5; expected a number from 7 to 24"),
+    ('<document><table lines="41"><tr><td>a</td></tr></table></document>', "<table lines=...> is 41; expected a number from 0 to 40"),
+    ('<document><table style="month"><tr><td>a</td></tr></table></document>',
+     "<table style='month'> is not known; expected one of grid, plain, calendar"),
+])
+def test_a_bad_grid_or_page_attribute_is_a_template_error(markup: str, expected: str) -> None:
+    message = _error(markup)
+    assert message.startswith(f"{TEMPLATE}: ") and message.endswith(expected), message
