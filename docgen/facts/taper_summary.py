@@ -130,7 +130,7 @@ def beyond_bound(planned: PlannedTaper) -> list[BeyondBound]:
             first=breach.first, last=breach.last, before_mg=breach.before_mg, after_mg=breach.after_mg,
             percent=breach.percent, cause=cause, form=last.form, unit_mg=float(unit),
             unit_ml=0.1 if last.form == LIQUID and strength is not None else None,
-            options=_options(planned, last, breach.before_mg, unit) if cause == "unit" else (),
+            options=_options(planned, last, breach.before_mg, breach.after_mg, unit) if cause == "unit" else (),
         ))
     return found
 
@@ -158,9 +158,11 @@ def _unit(planned: PlannedTaper, step: TaperStep) -> Decimal:
     return decimal_of(float(plan.smallest_step_mg))
 
 
-def _options(planned: PlannedTaper, step: TaperStep, before_mg: float, unit: Decimal) -> tuple[Option, ...]:
+def _options(planned: PlannedTaper, step: TaperStep, before_mg: float, after_mg: float,
+             unit: Decimal) -> tuple[Option, ...]:
     """The plan's own smaller units for this step: its liquid where the step is still a tablet,
-    and its smallest tablet strength where that is smaller than the unit."""
+    and its smallest tablet strength where that is smaller than the unit; only those that would
+    make the step smaller than the schedule's."""
     plan = planned.plan
     if step.kind == STOP:
         return ()
@@ -174,7 +176,7 @@ def _options(planned: PlannedTaper, step: TaperStep, before_mg: float, unit: Dec
     if step.form == TABLET and smaller:
         strength = float(min(smaller))
         options.append(_option(planned, "tablet", strength, decimal_of(strength), before_mg))
-    return tuple(option for option in options if option.after_mg < before_mg)
+    return tuple(option for option in options if after_mg < option.after_mg < before_mg)
 
 
 def _option(planned: PlannedTaper, kind: Literal["liquid", "tablet"], strength: float, unit: Decimal,
