@@ -250,14 +250,13 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
                        "than what can be measured, so the schedule steps down one measurable amount (1 mg; 0.1 mL) after "
                        "56 to 84 extra days; those steps are 20% to 33.3% of the dose."),
         "beyond": ("Steps beyond the guideline's general bound. The 2025 joint guideline's general bound is 25% every two weeks. "
-                   "2 steps of this schedule go beyond it: "
+                   "2 steps of this schedule go beyond it. I will consider them, and any option below, with the patient "
+                   "before they come; nothing about them is decided yet. "
                    "Step 11, 3 Apr 2028: 3 → 2 mg/day, a 33.3% reduction. Why: the smallest amount the tablets can measure is "
                    "1 mg. An option the plan allows: the 1 mg/mL liquid from this step on, rather than below 2 mg/day; it "
                    "measures 0.1 mg, so the step could be 3 → 2.7 mg/day (10%). "
                    "Step 26, 10 Dec 2029: 0.3 → 0.2 mg/day, a 33.3% reduction. Why: the smallest amount the liquid can measure "
-                   "is 0.1 mL (0.1 mg). The plan names no form that measures less at this dose. "
-                   "I will consider these steps, and any option above, with the patient before they come; nothing about them "
-                   "is decided yet."),
+                   "is 0.1 mL (0.1 mg). The plan names no form that measures less at this dose."),
         "requests": ["Please let me know if panic attacks return on more than two days in a week.",
                      "If Devon describes akathisia, thoughts of self-harm or confusion, please contact me the same day.",
                      "Please share any change in the CBT plan that could affect the timing of the next reduction."],
