@@ -230,7 +230,7 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
         "phone": "+1 503 555 0120",
         # the letter is dated 20 Nov 2026: step 1 (16 Nov) is past, step 2 is the next
         "where": ("Where we are. Step 1 (16 Nov 2026, to 12 mg/day) was planned before the date of this letter; the case "
-                  "file's latest dose entry is 13 mg/day since 19 Oct 2026, and the dates below assume that step as planned. "
+                  "file's latest dose entry is 13 mg/day since 19 Oct 2026, and the schedule assumes that step as planned. "
                   "The next reduction is step 2 on 14 Dec 2026, to 11 mg/day. The projected schedule has 27 steps and reaches "
                   "0 mg/day on 7 Jan 2030; the liquid starts at step 12, on 1 May 2028 (1.8 mg/day)."),
         # first step by hand: 13 x 0.9 = 11.7 -> 12 (1 mg units) on 16 Nov 2026, 1/13 = 7.7%

@@ -64,6 +64,10 @@ def _late_letter(data: dict[str, Any]) -> None:
     data["therapist_letter"]["date"] = "2027-06-01"  # steps 1 to 7 past; the hold of step 8 still to come
 
 
+def _after_the_end(data: dict[str, Any]) -> None:
+    data["therapist_letter"]["date"] = "2030-03"  # a month: the letter reads from 1 Mar 2030, after the last step
+
+
 def _fast_plan(data: dict[str, Any]) -> None:
     _diazepam(data)["taper"].update(percent=20, every_days=7, holds=[])
 
@@ -79,6 +83,7 @@ VARIANTS = {
     "hold-between-doses": _hold_between_doses,
     "smaller-tablet": _smaller_tablet,
     "late-letter": _late_letter,
+    "after-the-end": _after_the_end,
     "fast-plan": _fast_plan,
     "no-liquid": _no_liquid,
 }
@@ -126,14 +131,26 @@ def test_every_sentence_about_the_taper_matches_the_projection(name: str, output
 
     # where we are: the steps before the letter are past, the next is the first on or after its date
     said_past = re.findall(rf"(?:Steps?|,| and) (\d+) \(({DAY}), to ({NUMBER}) mg/day\)", text)
-    assert [(int(number), day, _mg(mg)) for number, day, mg in said_past] == [
-        (step.number, display_day(step.date), step.mg_per_day) for step in past]
+    summed = re.findall(rf"Steps (\d+) to (\d+) \(({DAY}) to ({DAY}), the last to ({NUMBER}) mg/day\) were planned", text)
+    if len(past) > 3:  # a long past is summed up: its first and last step
+        assert said_past == []
+        assert summed == [(str(past[0].number), str(past[-1].number), display_day(past[0].date),
+                           display_day(past[-1].date), format_mg(past[-1].mg_per_day))]
+    else:
+        assert summed == []
+        assert [(int(number), day, _mg(mg)) for number, day, mg in said_past] == [
+            (step.number, display_day(step.date), step.mg_per_day) for step in past]
     if past:
         assert re.search(r"(?:was|were) planned before the date of this letter", text)
-    (which, number, day, mg), = re.findall(rf"[Tt]he (first|next) reduction is step (\d+) on ({DAY}), to ({NUMBER}) mg/day", text)
-    assert (which == "first") == (not past)
-    assert (int(number), day, _mg(mg)) == (coming[0].number, display_day(coming[0].date), coming[0].mg_per_day)
-    assert coming[0].date >= letter_day
+    said_next = re.findall(rf"[Tt]he (first|next) reduction is step (\d+) on ({DAY}), to ({NUMBER}) mg/day", text)
+    if coming:
+        (which, number, day, mg), = said_next
+        assert (which == "first") == (not past)
+        assert (int(number), day, _mg(mg)) == (coming[0].number, display_day(coming[0].date), coming[0].mg_per_day)
+        assert coming[0].date >= letter_day
+    else:
+        assert said_next == []
+        assert "Every step of the projection is dated before this letter." in text
 
     # the liquid
     liquid = next((step for step in steps if step.form == "liquid"), None)
