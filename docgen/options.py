@@ -33,3 +33,5 @@ class Options:
     cover: bool = False
     #: The permissions of the files written (PRIVATE_MODE or SHARED_MODE).
     file_mode: int = PRIVATE_MODE
+    #: Large print: body text at 14 pt or more, over as many pages as it takes (the page says so).
+    large_print: bool = False

@@ -5,9 +5,10 @@ the PDF and DOCX renderers consume the blocks without knowing where they came fr
 
 Node types (the XML element that makes each one in brackets):
 
-- ``Document`` (``<document title= size=>``): page furniture plus the blocks.
+- ``Document`` (``<document title= size= page= leading=>``): page furniture plus the blocks.
 - ``Heading`` (``<h1>``, ``<h2>``, ``<h3>``): a heading with inline text.
-- ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, title, subtitle,
+- ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, compact (the size of
+  table text), title, subtitle,
   address, right, signature.
 - ``Quote`` (``<quote>``): record text reproduced exactly, set apart.
 - ``ListBlock`` (``<ul>``/``<ol>`` with ``<li>``): bulleted or numbered items.
@@ -115,6 +116,8 @@ class Document:
     furniture: Furniture = field(default_factory=Furniture)
     size: float = 10.0
     page_size: str = "letter"
+    #: Line spacing as a multiple of the type size (a dense one-page document sets less).
+    leading: float = 1.28
 
     def text(self) -> str:
         """All text of the document, one block a line (for goldens and tests)."""
@@ -159,13 +162,14 @@ def _document(root: ElementTree.Element, figures: Mapping[str, object], template
         furniture=furniture,
         size=_number(root, "size", "10", 7.0, 24.0),
         page_size=_choice(root, "page", "letter", PAGE_SIZES),
+        leading=_number(root, "leading", "1.28", 1.0, 2.0),
     )
 
 
 #: The values the attributes that name a style or a size may take (what the renderers know).
 PAGE_SIZES = ("letter", "a4")
-PARAGRAPH_STYLES = ("body", "small", "fine", "title", "subtitle", "address", "right", "signature")
-LIST_STYLES = ("body", "small")
+PARAGRAPH_STYLES = ("body", "small", "fine", "compact", "title", "subtitle", "address", "right", "signature")
+LIST_STYLES = ("body", "small", "compact")
 TABLE_STYLES = ("grid", "plain")
 _INLINE = ("b", "i", "br")
 

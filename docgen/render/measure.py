@@ -20,7 +20,9 @@ class PdfMeasure:
     def page_count(self, data: bytes) -> int:
         return pdf.page_count(data)
 
-    def chart_shortens(self, chart: TimelineChart, page: str, height_inches: float) -> bool:
-        from docgen.render.chart import chart_shortens
+    def chart_shortens(self, chart: TimelineChart, page: str, height_inches: float, size: float) -> bool:
+        from docgen.render.chart import ChartStyle, chart_shortens
 
-        return chart_shortens(chart, StyleSheet(page=page).frame_width, height_inches * POINTS_PER_INCH)
+        sheet = StyleSheet(body=size, page=page)  # the chart's text depends on the size alone
+        return chart_shortens(chart, sheet.frame_width, height_inches * POINTS_PER_INCH,
+                              ChartStyle.for_text(sheet.size("table")))

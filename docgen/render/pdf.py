@@ -69,19 +69,25 @@ def fits_one_page(document: blocks.Document) -> bool:
     choosing how far to condense, confirmed by rendering the chosen version.
     """
     fonts.register_fonts()
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, leading_ratio=document.leading)
     width = sheet.frame_width - 2 * _FRAME_PADDING
     available = sheet.page_size[1] - sheet.top_margin - sheet.bottom_margin - 2 * _FRAME_PADDING
     used = 0.0
+    after: float | None = None  # the space after the flowable above (None at the top of the page)
     canvas = Canvas(io.BytesIO(), pagesize=sheet.page_size)
     for block in document.blocks:
         for flowable in _flowables(block, sheet):
             if isinstance(flowable, (PageBreak, CondPageBreak)):
                 continue
             _width, height = flowable.wrapOn(canvas, width, available)
-            used += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-            if used > available:
+            # as reportlab's frame does: no space before at the top, and the space before a
+            # flowable takes in the space after the one above it
+            before = 0.0 if after is None else max(flowable.getSpaceBefore() - after, 0.0)
+            used += before + height
+            if used > available + 0.01:
                 return False
+            after = flowable.getSpaceAfter()
+            used += after
     return True
 
 
@@ -93,7 +99,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
     from a new page and under its own running header and footer; the enclosure carries the
     document's. Pages are numbered across all of them."""
     fonts.register_fonts()
-    sheet = StyleSheet(body=document.size, page=document.page_size)
+    sheet = StyleSheet(body=document.size, page=document.page_size, leading_ratio=document.leading)
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
@@ -128,7 +134,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
 
 def _part(part: blocks.Document, page: str) -> list[Flowable]:
     """A document's flowables, set in its own body size on the main document's paper."""
-    part_sheet = StyleSheet(body=part.size, page=page)
+    part_sheet = StyleSheet(body=part.size, page=page, leading_ratio=part.leading)
     return [flowable for block in part.blocks for flowable in _flowables(block, part_sheet)]
 
 
@@ -504,8 +510,9 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3 if not plain else 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        # dense documents (a leading below the style sheet's usual) pad their cells less too
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 if sheet.leading_ratio >= 1.28 else 1.0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2 if sheet.leading_ratio >= 1.28 else 1.4),
     ]
     if not plain:
         gray = colors.Color(sheet.rule_gray, sheet.rule_gray, sheet.rule_gray)
@@ -523,9 +530,10 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
 
 
 def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:
-    from docgen.render.chart import draw_timeline_chart
+    from docgen.render.chart import ChartStyle, draw_timeline_chart
 
-    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72)
+    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72,
+                                  ChartStyle.for_text(sheet.size("table")))
     return [drawing, Spacer(1, sheet.body * 0.4)]
 
 

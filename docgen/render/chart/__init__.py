@@ -27,7 +27,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line
 
 from docgen.markup.figures import TimelineChart
 from docgen.render import fonts
-from docgen.render.chart.axis import _draw_time_axis
+from docgen.render.chart.axis import _draw_axis_break, _draw_time_axis
 from docgen.render.chart.doses import _draw_dose_lane, _draw_other_rows
 from docgen.render.chart.events import _draw_event_row, event_label_numbers
 from docgen.render.chart.key import _draw_key, _key_groups, _key_lines
@@ -39,6 +39,10 @@ from docgen.render.chart.text import _CUT, _string, _wrap
 from docgen.render.fonts import ITALIC, register_fonts
 
 __all__ = ["ChartStyle", "chart_png", "chart_shortens", "draw_timeline_chart", "event_label_numbers"]
+
+
+#: The share of the time axis the stable years before a break take (the evidence takes the rest).
+_COMPRESSED_SHARE = 0.2
 
 
 def draw_timeline_chart(
@@ -73,7 +77,8 @@ def _draw(chart: TimelineChart, width: float, height: float, style: ChartStyle) 
     key_height = len(key) * size * 1.45 + len(notes) * size * 1.2 + (0.3 * size if notes else 0)
     layout = _layout(chart, width, height, key_height, style)
     end = max(chart.end, chart.start)
-    scale = _TimeScale(chart.start, end, style.gutter, width - style.right_pad)
+    focus = chart.focus if chart.focus is not None and chart.start < chart.focus < end else None
+    scale = _TimeScale(chart.start, end, style.gutter, width - style.right_pad, focus, _COMPRESSED_SHARE if focus else 0.0)
     drawing = Drawing(width, height)
     drawing.initialFontName = fonts.REGULAR  # the renderer's default is an unembedded Helvetica
     group = Group()
@@ -90,6 +95,7 @@ def _draw(chart: TimelineChart, width: float, height: float, style: ChartStyle) 
         _draw_symptom_rows(group, chart.symptoms, scale, layout.symptoms, style)
     if layout.events:
         _draw_event_row(group, chart, scale, layout.events, width, style)
+    _draw_axis_break(group, scale, layout.axis, layout.dose.y0, lanes[-1].y0, style)
     key_top = layout.key_top
     used = _draw_key(group, key, style.gutter, key_top, style) if key else 0.0
     for number, line in enumerate(notes):

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 
 from docgen.case.dates import add_days
 from docgen.render.chart.style import ChartStyle
@@ -18,19 +18,52 @@ from docgen.render.fonts import REGULAR
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+#: The width of the break in a broken time axis (points).
+BREAK_GAP = 9.0
+
+
 @dataclass(frozen=True)
 class _TimeScale:
+    """Dates to x from ``left`` to ``right``. With ``focus``, the axis is broken: the days before
+    ``focus`` take the first ``share`` of the width, then a gap of ``BREAK_GAP``, then the days
+    from ``focus`` to ``end`` take the rest; x never decreases as the date grows."""
+
     start: date
     end: date
     left: float
     right: float
+    focus: date | None = None
+    share: float = 0.0
 
     @property
     def days(self) -> int:
         return max((self.end - self.start).days, 1)
 
+    @property
+    def broken(self) -> bool:
+        return self.focus is not None and self.start < self.focus < self.end and 0 < self.share < 1
+
+    @property
+    def break_span(self) -> tuple[float, float]:
+        """The x range of the gap in a broken axis (empty at ``left`` when not broken)."""
+        if not self.broken:
+            return self.left, self.left
+        x0 = self.left + self.share * (self.right - self.left - BREAK_GAP)
+        return x0, x0 + BREAK_GAP
+
+    @cached_property
+    def pieces(self) -> tuple[_TimeScale, ...]:
+        """The unbroken pieces of the axis, left to right."""
+        if not self.broken or self.focus is None:
+            return (self,)
+        x0, x1 = self.break_span
+        return (_TimeScale(self.start, self.focus, self.left, x0), _TimeScale(self.focus, self.end, x1, self.right))
+
     def x(self, day: date) -> float:
         clamped = min(max(day, self.start), self.end)
+        if self.broken and self.focus is not None:
+            before, after = self.pieces
+            return before.x(clamped) if clamped < self.focus else after.x(clamped)
         return self.left + (clamped - self.start).days / self.days * (self.right - self.left)
 
 
