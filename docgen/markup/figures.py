@@ -78,11 +78,14 @@ class TimelineChart:
     events: tuple[EventMarker, ...] = ()
     hidden_events: int = 0
     notes: tuple[str, ...] = field(default=())
-    #: Where the axis breaks: the days before it are compressed into a narrow strip (None: no break).
-    focus: date | None = None
+    #: A stretch without changes, onsets or events (first and last day) that the time axis
+    #: compresses into a narrow strip behind a break (None: no break).
+    quiet: tuple[date, date] | None = None
     #: The benzodiazepine total in diazepam-equivalent mg/day over each stretch where more than one
     #: is taken at once (empty where they never overlap).
     total: tuple[DoseSeries, ...] = ()
     #: Events left out of the numbered markers, summarised by kind: (kind, dates), each drawn as a
     #: small tick in the event row.
     summarised: tuple[tuple[str, tuple[date, ...]], ...] = ()
+    #: Rows of event labels below the markers (0: the chart style's number).
+    event_rows: int = 0

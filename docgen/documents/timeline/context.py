@@ -18,7 +18,7 @@ from docgen.case.dates import PartialDate
 from docgen.case.model import Case, Event, Symptom
 from docgen.documents.timeline.fitting import LEVELS, Fit, Measure
 from docgen.facts import findings, history, onsets
-from docgen.facts.period import compresses, evidence_period
+from docgen.facts.period import quiet_stretch
 from docgen.facts.sources import sources_of
 from docgen.facts.fnd import RESULT_TEXT
 from docgen.facts.equivalence import TABLE_CITATIONS, TABLE_NAMES, EquivalenceTable
@@ -157,7 +157,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
                 exam["findings"].append({"sign": short(finding.sign), "result": RESULT_TEXT[finding.result],
                                          "present": finding.result == "positive", "note": note})
     exam_rows = list(exams.values())
-    exam_tables = _exam_tables(exam_rows) if fit.exam_tables else []
+    exam_tables = _exam_tables(exam_rows, halves=not options.large_print) if fit.exam_tables else []
     fnd = {
         "absent": _by_dates(summary.absent, "negative", short),
         "present": [
@@ -235,7 +235,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
 _EXAMS_PER_TABLE = 2
 
 
-def _exam_tables(exams: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _exam_tables(exams: Sequence[dict[str, Any]], *, halves: bool = True) -> list[dict[str, Any]]:
     """Every exam's findings as sign | result columns, a column per exam (numbered: the page
     names each exam's date and examiner above the table), a row per sign, "—" where an exam did
     not record the sign; the rows run in two halves side by side, to keep the page short."""
@@ -247,9 +247,10 @@ def _exam_tables(exams: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             for finding in exam["findings"]:
                 signs.setdefault(finding["sign"], [None] * len(chunk))[column] = finding
         rows = [{"sign": sign, "results": results} for sign, results in signs.items()]
-        half = (len(rows) + 1) // 2
+        half = (len(rows) + 1) // 2 if halves else len(rows)
         left, right = rows[:half], rows[half:]
         tables.append({
+            "halves": halves,
             "exams": [{"number": first + column + 1, **exam} for column, exam in enumerate(chunk)],
             "rows": [{"left": row, "right": right[index] if index < len(right) else None}
                      for index, row in enumerate(left)],
@@ -318,10 +319,10 @@ def _chart_height(fit: Fit, chart: TimelineChart, size: float) -> float:
     """About 40% of the page at the fullest level; more where its rows need it; in large print
     the rows grow with the type."""
     factor = max(1.0, size / 9.0)
-    needed = 1.9 + (_OTHER_ROW * min(len(chart.others), 4) + _SYMPTOM_ROW * len(chart.symptoms)) * factor
-    root = math.sqrt(factor)
-    least = fit.chart_height * root
-    return round(min(_MAXIMUM_CHART * root, max(least, needed)), 2)
+    base = 1.9 if factor == 1.0 else 2.5  # large type: the key and the event rows take more of it
+    needed = (base + _OTHER_ROW * min(len(chart.others), 4) + _SYMPTOM_ROW * len(chart.symptoms)) * factor
+    least = fit.chart_height * math.sqrt(factor)
+    return round(min(_MAXIMUM_CHART * factor, max(least, needed)), 2)
 
 
 
@@ -338,8 +339,7 @@ def _chart(case: Case, exposure: Exposure, phases: Sequence[TaperPhase], options
     end = max([today] + [item.latest for item in dated])
     # Leave a small margin before the first entry, so the first step is visible.
     start = date(start.year, 1, 1) if (end - start).days > 3 * 365 else start
-    period = evidence_period(case, exposure, end)
-    focus = period.start if period is not None and compresses(period, start, end) else None
+    quiet = quiet_stretch(case, exposure, start, end)
 
     doses = []
     others = []
@@ -358,7 +358,7 @@ def _chart(case: Case, exposure: Exposure, phases: Sequence[TaperPhase], options
 
     symptoms = sorted(case.symptoms, key=lambda symptom: symptom.onset.sort_key())
     bars = [_bar(symptom, labels) for symptom in symptoms]
-    if len(bars) > fit.chart_symptoms:
+    if len(bars) > (_LARGE_PRINT_SYMPTOMS if options.large_print else fit.chart_symptoms):
         bars = _grouped_bars(symptoms)
 
     markers = tuple(EventMarker(event.date.earliest, event.kind, labels(event.title)) for event in shown)
@@ -371,7 +371,8 @@ def _chart(case: Case, exposure: Exposure, phases: Sequence[TaperPhase], options
         symptoms=tuple(bars),
         events=markers,
         hidden_events=0,
-        focus=focus,
+        quiet=quiet,
+        event_rows=fit.event_label_rows,
         total=_total(exposure),
         summarised=tuple((kind, tuple(event.date.earliest for event in members)) for kind, members in summarised),
     )
@@ -503,6 +504,8 @@ def _symptom_groups(symptoms: Sequence[Symptom]) -> list[dict[str, Any]]:
     return rows
 
 
+#: In large print the chart draws a bar per symptom for at most this many, else one per kind.
+_LARGE_PRINT_SYMPTOMS = 6
 #: The most dose labels a series is given besides its current, lowest and highest dose.
 _MOST_LABELS = 24
 #: The longest label the chart is given (it may cut one further to fit its place).

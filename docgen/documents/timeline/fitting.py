@@ -47,6 +47,7 @@ class Fit:
     exam_notes: bool
     exam_tables: bool
     headings: bool
+    event_label_rows: int
 
 
 def _levels() -> tuple[Fit, ...]:
@@ -55,10 +56,10 @@ def _levels() -> tuple[Fit, ...]:
     notes one point below the body size) until the last levels, where it may go to 7 pt."""
     fit = Fit(size=9.0, chart_height=4.4, medication_rows=8, symptom_rows=14, event_rows=24,
               chart_symptoms=14, chart_events=30, text_limit=160, exam_notes=True, exam_tables=True,
-              headings=True)
+              headings=True, event_label_rows=4)
     changes: list[dict[str, Any]] = [
-        {"event_rows": 8}, {"exam_notes": False}, {"event_rows": 0}, {"chart_height": 3.9},
-        {"symptom_rows": 10}, {"chart_events": 22}, {"symptom_rows": 8}, {"chart_height": 3.5, "chart_symptoms": 9},
+        {"event_rows": 8}, {"exam_notes": False}, {"event_rows": 0}, {"chart_height": 4.15}, {"chart_height": 3.9},
+        {"symptom_rows": 10}, {"chart_events": 22}, {"symptom_rows": 8}, {"chart_height": 3.5, "chart_symptoms": 9, "event_label_rows": 3},
         {"symptom_rows": 6}, {"medication_rows": 5}, {"exam_tables": False}, {"symptom_rows": 5},
         {"chart_height": 3.2, "chart_symptoms": 7}, {"symptom_rows": 4}, {"chart_events": 16},
         {"text_limit": 120}, {"chart_height": 2.9, "chart_symptoms": 5}, {"symptom_rows": 3}, {"chart_height": 2.6, "text_limit": 90},

@@ -20,6 +20,7 @@ This module draws the whole chart from its parts; the modules beside it hold the
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from functools import lru_cache
 
 from reportlab.graphics import renderPDF
@@ -35,13 +36,13 @@ from docgen.render.chart.layout import _layout, _Placer
 from docgen.render.chart.scale import _TimeScale
 from docgen.render.chart.style import ChartStyle, _gray
 from docgen.render.chart.symptoms import _draw_symptom_rows
-from docgen.render.chart.text import _CUT, _string, _wrap
-from docgen.render.fonts import ITALIC, register_fonts
+from docgen.render.chart.text import _CUT, _SWATCHES, _string, _width, _wrap
+from docgen.render.fonts import ITALIC, REGULAR, register_fonts
 
-__all__ = ["ChartStyle", "chart_png", "chart_shortens", "draw_timeline_chart", "event_label_numbers"]
+__all__ = ["ChartStyle", "chart_png", "chart_shortens", "chart_swatches", "draw_timeline_chart", "event_label_numbers"]
 
 
-#: The share of the time axis the stable years before a break take (the evidence takes the rest).
+#: The share of the time axis a quiet stretch behind a break takes (the evidence takes the rest).
 _COMPRESSED_SHARE = 0.2
 
 
@@ -71,14 +72,17 @@ def _drawn(chart: TimelineChart, width: float, height: float, style: ChartStyle)
 
 def _draw(chart: TimelineChart, width: float, height: float, style: ChartStyle) -> Drawing:
     register_fonts()
+    style = _widened(chart, width, style)
     size = style.label_size
     key = _key_lines(_key_groups(chart), width - style.gutter - style.right_pad, style)
     notes = [line for note in chart.notes for line in _wrap(note, ITALIC, size, width - 4)]
     key_height = len(key) * size * 1.45 + len(notes) * size * 1.2 + (0.3 * size if notes else 0)
     layout = _layout(chart, width, height, key_height, style)
     end = max(chart.end, chart.start)
-    focus = chart.focus if chart.focus is not None and chart.start < chart.focus < end else None
-    scale = _TimeScale(chart.start, end, style.gutter, width - style.right_pad, focus, _COMPRESSED_SHARE if focus else 0.0)
+    entries = tuple(day for item in chart.doses for day, _ in item.points) + tuple(
+        bar.start for bar in chart.symptoms) + tuple(event.day for event in chart.events)
+    scale = _TimeScale(chart.start, end, style.gutter, width - style.right_pad, chart.quiet,
+                       _COMPRESSED_SHARE if chart.quiet else 0.0, entries if chart.quiet else ())
     drawing = Drawing(width, height)
     drawing.initialFontName = fonts.REGULAR  # the renderer's default is an unembedded Helvetica
     group = Group()
@@ -102,6 +106,31 @@ def _draw(chart: TimelineChart, width: float, height: float, style: ChartStyle) 
         group.add(_string(2, key_top - used - size - number * size * 1.2, line, ITALIC, size))
     drawing.add(group)
     return drawing
+
+
+def chart_swatches(
+    chart: TimelineChart, width: float, height: float, style: ChartStyle = ChartStyle()
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Where the key draws each sample (a severity class, a line style): (name, (x0, y0, x1, y1))
+    in the drawing's points, for checking that a fax keeps them apart."""
+    found: list[tuple[str, tuple[float, float, float, float]]] = []
+    token = _SWATCHES.set(found)
+    try:
+        _draw(chart, width, height, style)
+    finally:
+        _SWATCHES.reset(token)
+    return found
+
+
+def _widened(chart: TimelineChart, width: float, style: ChartStyle) -> ChartStyle:
+    """The style with a gutter wide enough for the longest symptom or medication label (and an
+    approximate onset's "~"), up to a quarter of the chart: labels are cut only past that."""
+    labels = [bar.label for bar in chart.symptoms] + [item.label for item in chart.others]
+    if not labels:
+        return style
+    needed = max(_width(label, REGULAR, style.label_size) for label in labels) + 16
+    gutter = min(max(style.gutter, needed), 0.25 * width)
+    return style if gutter <= style.gutter else replace(style, gutter=gutter)
 
 
 def chart_png(drawing: Drawing, dpi: int = 200) -> bytes:

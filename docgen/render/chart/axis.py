@@ -55,11 +55,9 @@ def _draw_axis_break(
 ) -> None:
     """The gap of a broken time axis: a white band across the lanes, edged by two slanted black
     strokes at the time axis and at the dose axis, so that no line seems to run through it."""
-    if not scale.broken:
-        return
-    x0, x1 = scale.break_span
-    group.add(Rect(x0, bottom, x1 - x0, top - bottom + 3, fillColor=_WHITE, strokeColor=None, strokeWidth=0))
-    stroke = {"strokeColor": _BLACK, "strokeWidth": 1.0}
-    for y in (top, base):
-        for x in (x0, x1):
-            group.add(Line(x - 1.6, y - 3.5, x + 1.6, y + 3.5, **stroke))
+    for x0, x1 in scale.break_spans:
+        group.add(Rect(x0, bottom, x1 - x0, top - bottom + 3, fillColor=_WHITE, strokeColor=None, strokeWidth=0))
+        stroke = {"strokeColor": _BLACK, "strokeWidth": 1.0}
+        for y in (top, base):
+            for x in (x0, x1):
+                group.add(Line(x - 1.6, y - 3.5, x + 1.6, y + 3.5, **stroke))

@@ -113,9 +113,8 @@ def _draw_dose_lane(
         group.add(PolyLine(steps.points(), fillColor=None, **_series_look(index, style)))
     all_steps = [steps for _, _, steps in drawn] + totals
     area = _Box(scale.left, lane.y0, scale.right + style.right_pad, lane.y1)
-    gap = scale.break_span
-    if gap[1] > gap[0]:
-        placer.add(_Box(gap[0] - 1, lane.y0, gap[1] + 1, lane.y1))
+    for x0, x1 in scale.break_spans:
+        placer.add(_Box(x0 - 1, lane.y0, x1 + 1, lane.y1))
     for _, item, steps in drawn:
         for day in item.beyond_guideline:
             at = steps.index_at(day)

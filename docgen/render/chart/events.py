@@ -11,7 +11,7 @@ from docgen.render.chart.flags import _event_levels, _Flag, _FlagLayout
 from docgen.render.chart.layout import _Box
 from docgen.render.chart.scale import _TimeScale
 from docgen.render.chart.style import _BLACK, _WHITE, ChartStyle, _gray
-from docgen.render.chart.text import _note_cut, _string, _width, _wrap
+from docgen.render.chart.text import _note_cut, _string, _text_box, _width, _wrap
 from docgen.render.fonts import BOLD, ITALIC, REGULAR
 
 _EVENT_KINDS = ("diagnosis", "test", "hospitalization", "visit", "other")
@@ -85,14 +85,20 @@ def _draw_event_row(
             group.add(shape)
     levels = _event_levels(lane, marker_y, style)
     flags = [_Flag(scale.x(event.day), str(number), event.label) for number, event in numbered]
-    gap = scale.break_span
-    reserved = [_Box(gap[0], lane.y0, gap[1], lane.y1)] if gap[1] > gap[0] else []
-    _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style, reserved).place()
+    reserved = [_Box(x0, lane.y0, x1, lane.y1) for x0, x1 in scale.break_spans]
+    layout = _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style, reserved)
+    layout.place()
     stem_top = marker_y - style.marker_size / 2 - 0.4
     for flag, (x, y) in zip(flags, spots, strict=True):
         if flag.box is None:
             # no row had room for its flag: the number goes beside its marker, never left out
-            group.add(_string(x + size_marker / 2 + 1, y - 0.35 * size, flag.tag, BOLD, size))
+            tag_width = _width(flag.tag, BOLD, size)
+            spots = [(x + size_marker / 2 + 1, y - 0.35 * size), (x - size_marker / 2 - 1 - tag_width, y - 0.35 * size),
+                     (x - tag_width / 2, y + size_marker / 2 + 1 + 0.24 * size)]
+            boxes = [(left, baseline, _text_box(left, baseline, tag_width, size)) for left, baseline in spots]
+            left, baseline, box = next((spot for spot in boxes if layout.placer.is_free(spot[2])), boxes[0])
+            layout.placer.add(box)
+            group.add(_string(left, baseline, flag.tag, BOLD, size))
             continue
         group.add(Line(flag.x, flag.box.y0, flag.x, stem_top, strokeColor=muted, strokeWidth=0.4))
         text_width = flag.box.x1 - flag.box.x0 - 2.6

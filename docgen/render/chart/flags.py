@@ -17,10 +17,12 @@ def _event_levels(lane: _Box, marker_y: float, style: ChartStyle) -> list[float]
     """Baselines of the label rows below the event markers, nearest first."""
     size = style.label_size
     first = marker_y - style.marker_size / 2 - 2.5 - 0.76 * size
-    levels = [first - level * size * 1.2 for level in range(style.event_levels)]
+    levels = [first - level * size * 1.2 for level in range(_MOST_ROWS)]
     return [baseline for baseline in levels if baseline - 0.24 * size >= lane.y0 - 0.01] or levels[:1]
 
 
+#: The most label rows below the markers (the lane's height decides how many there are).
+_MOST_ROWS = 6
 #: The widest a flag's label grows (points); a longer one is cut, its full text in the page's list.
 _LONGEST = 260.0
 
