@@ -62,11 +62,12 @@ def write_pdf(document: blocks.Document, target: str | Path | IO[bytes] | None =
 _FRAME_PADDING = 6.0
 
 
-def fits_one_page(document: blocks.Document) -> bool:
+def fits_one_page(document: blocks.Document, heights: dict[tuple[Any, ...], float] | None = None) -> bool:
     """Whether the document's blocks fit on one page, measured without drawing them.
 
     Sums each flowable's wrapped height and its spacing in the page frame; a quick test for
-    choosing how far to condense, confirmed by rendering the chosen version.
+    choosing how far to condense, confirmed by rendering the chosen version. ``heights`` keeps
+    the paragraphs' heights between calls for versions of one document.
     """
     fonts.register_fonts()
     sheet = StyleSheet(body=document.size, page=document.page_size, leading_ratio=document.leading)
@@ -79,7 +80,7 @@ def fits_one_page(document: blocks.Document) -> bool:
         for flowable in _flowables(block, sheet):
             if isinstance(flowable, (PageBreak, CondPageBreak)):
                 continue
-            _width, height = flowable.wrapOn(canvas, width, available)
+            height = _wrapped_height(flowable, canvas, width, available, heights)
             # as reportlab's frame does: no space before at the top, and the space before a
             # flowable takes in the space after the one above it
             before = 0.0 if after is None else max(flowable.getSpaceBefore() - after, 0.0)
@@ -89,6 +90,22 @@ def fits_one_page(document: blocks.Document) -> bool:
             after = flowable.getSpaceAfter()
             used += after
     return True
+
+
+def _wrapped_height(flowable: Flowable, canvas: Canvas, width: float, available: float,
+                    heights: dict[tuple[Any, ...], float] | None) -> float:
+    """A flowable's height at this width; a paragraph's taken from ``heights`` where it was
+    measured before (a one-page document is measured at several levels of condensing, most of its
+    paragraphs the same at each)."""
+    if heights is None or type(flowable) is not _Paragraph:
+        return float(flowable.wrapOn(canvas, width, available)[1])
+    style = flowable.style
+    key = (flowable.text, style.name, style.fontName, style.fontSize, style.leading, style.leftIndent,
+           style.firstLineIndent, style.rightIndent, width)
+    height = heights.get(key)
+    if height is None:
+        height = heights[key] = float(flowable.wrapOn(canvas, width, available)[1])
+    return height
 
 
 def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None, *,

@@ -61,22 +61,23 @@ class _Shortener:
         return text[: self.limit - 1].rstrip() + "…"
 
 
-_Facts = tuple[Exposure, list[TaperPhase], list[onsets.OnsetRelation], findings.FindingSummary]
+_Facts = tuple[Exposure, list[TaperPhase], list[onsets.OnsetRelation], findings.FindingSummary, dict[str, int]]
 #: The facts of the last few cases, by identity (each entry keeps its case alive), so that fitting,
 #: which builds the context at several levels, computes them once.
 _FACTS: dict[tuple[int, EquivalenceTable], tuple[Case, _Facts]] = {}
 
 
 def _case_facts(case: Case, table: EquivalenceTable) -> _Facts:
-    """What the case means, whatever the level: its exposure, taper phases, onset relations and
-    FND findings."""
+    """What the case means, whatever the level: its exposure, taper phases, onset relations, FND
+    findings and the numbers of its sources."""
     key = (id(case), table)
     cached = _FACTS.get(key)
     if cached is not None and cached[0] is case:
         return cached[1]
     exposure = exposure_of(case, table)
     phases = taper_phases(exposure)
-    facts = (exposure, phases, onsets.relations(case, exposure, phases), findings.summarize_findings(case))
+    facts = (exposure, phases, onsets.relations(case, exposure, phases), findings.summarize_findings(case),
+             sources_of(case).numbers)
     if len(_FACTS) >= 4:
         _FACTS.pop(next(iter(_FACTS)))
     _FACTS[key] = (case, facts)
@@ -88,7 +89,8 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     ``measure`` tells whether the chart, drawn as the page will draw it, cuts a label short."""
     fit = LEVELS[min(level, len(LEVELS) - 1)]
     short = _Shortener(fit.text_limit)
-    sources = sources_of(case)
+    exposure, phases, relations, summary, numbers = _case_facts(case, options.table)
+    sources = history.Sources(dict(numbers))
     cited_here: set[int] = set()
 
     def cite(*texts: str | None) -> list[int]:
@@ -97,7 +99,6 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         cited_here.update(numbers)
         return numbers
 
-    exposure, phases, relations, summary = _case_facts(case, options.table)
     courses = list(exposure.courses)
     today = options.today
 
