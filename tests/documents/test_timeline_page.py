@@ -101,7 +101,7 @@ def test_one_page(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
-    name in DENSE, reason="the densest histories fit one page only at the last-resort type size", strict=True))
+    name in DENSE, reason="the densest histories keep their whole chart and every exam and source only at the last-resort type size", strict=True))
     for name in NAMES])
 def test_most_body_text_is_eight_points_or_more(name: str) -> None:
     glyphs = body(timeline_pages(name)[0])

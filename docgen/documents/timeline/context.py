@@ -311,7 +311,7 @@ def _key_events(events: Sequence[Event], limit: int) -> tuple[list[Event], list[
 # -- the chart -----------------------------------------------------------------------------------
 
 #: The chart grows with its rows (inches): every symptom bar keeps a readable label.
-_SYMPTOM_ROW = 0.15
+_SYMPTOM_ROW = 0.125
 _OTHER_ROW = 0.26
 _MAXIMUM_CHART = 4.8
 
@@ -320,7 +320,7 @@ def _chart_height(fit: Fit, chart: TimelineChart, size: float) -> float:
     """About 40% of the page at the fullest level; more where its rows need it; in large print
     the rows grow with the type."""
     factor = max(1.0, size / 9.0)
-    base = 1.9 if factor == 1.0 else 2.5  # large type: the key and the event rows take more of it
+    base = 2.5  # the axis, the key, the event rows and a readable dose lane
     needed = (base + _OTHER_ROW * min(len(chart.others), 4) + _SYMPTOM_ROW * len(chart.symptoms)) * factor
     least = fit.chart_height * math.sqrt(factor)
     return round(min(_MAXIMUM_CHART * factor, max(least, needed)), 2)
