@@ -77,7 +77,9 @@ def fits_one_page(document: blocks.Document, heights: dict[tuple[Any, ...], floa
     after: float | None = None  # the space after the flowable above (None at the top of the page)
     canvas = Canvas(io.BytesIO(), pagesize=sheet.page_size)
     for block in document.blocks:
-        for flowable in _flowables(block, sheet):
+        # a figure is as tall as it says: measured without drawing it
+        flowables = _figure_space(block, sheet) if isinstance(block, blocks.Figure) else _flowables(block, sheet)
+        for flowable in flowables:
             if isinstance(flowable, (PageBreak, CondPageBreak)):
                 continue
             height = _wrapped_height(flowable, canvas, width, available, heights)
@@ -552,6 +554,11 @@ def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:
     drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72,
                                   ChartStyle.for_text(sheet.size("table")))
     return [drawing, Spacer(1, sheet.body * 0.4)]
+
+
+def _figure_space(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    """The room ``_figure`` takes, without drawing the figure."""
+    return [Spacer(1, block.height * 72), Spacer(1, sheet.body * 0.4)]
 
 
 def _spacer(block: Any, sheet: StyleSheet) -> list[Flowable]:

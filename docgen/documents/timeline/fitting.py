@@ -78,19 +78,31 @@ def _levels() -> tuple[Fit, ...]:
 LEVELS = _levels()
 
 
-def fit(build: Callable[[int], Document], measure: Measure) -> tuple[Document, bytes]:
+def fit(build: Callable[[int], Document], measure: Measure,
+        final: Callable[[int], Document] | None = None) -> tuple[Document, bytes]:
     """The least condensed level whose PDF fits on one page, and that PDF.
 
     Levels condense monotonically: the full version is measured first (most histories fit as
     they are), then a binary search on the same quick measurement finds the first level that
     fits; rendering confirms it (stepping further if the measurement was short). If none fits,
-    the most condensed level is used."""
+    the most condensed level is used. ``final`` builds the version that is rendered, where it
+    takes more work than the one estimated (``build``): the estimate may be a little short, never
+    the page printed."""
     documents: dict[int, Document] = {}
 
     def document_at(level: int) -> Document:
         if level not in documents:
             documents[level] = build(level)
         return documents[level]
+
+    printed: dict[int, Document] = {}
+
+    def printed_at(level: int) -> Document:
+        if final is None:
+            return document_at(level)
+        if level not in printed:
+            printed[level] = final(level)
+        return printed[level]
 
     low, high = 0, len(LEVELS) - 1
     if measure.fits_one_page(document_at(0)):
@@ -104,8 +116,8 @@ def fit(build: Callable[[int], Document], measure: Measure) -> tuple[Document, b
             else:
                 low = middle + 1
     level = low
-    pdf = measure.render(document_at(level))
+    pdf = measure.render(printed_at(level))
     while measure.page_count(pdf) > 1 and level + 1 < len(LEVELS):
         level += 1
-        pdf = measure.render(document_at(level))
-    return document_at(level), pdf
+        pdf = measure.render(printed_at(level))
+    return printed_at(level), pdf
