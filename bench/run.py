@@ -275,10 +275,13 @@ def plain_docx_for(document: blocks.Document) -> Callable[[], bytes]:
 
 
 def uncached(work: Callable[[], object]) -> Callable[[], object]:
-    """Time a generation as a new case would take it (the fitted-timeline cache emptied first)."""
+    """Time a generation as a new case would take it (the fitted-timeline cache and the timeline's
+    cache of a case's facts emptied first)."""
+    from docgen.documents.timeline import context
 
     def run() -> object:
         _FITTED.clear()
+        context._FACTS.clear()
         return work()
 
     return run

@@ -77,7 +77,14 @@ def fitted_document(case: Case, kind: DocumentKind, options: Options) -> tuple[b
     from docgen.render.measure import PdfMeasure
 
     measure = PdfMeasure()
-    document, pdf = fit(lambda level: build_document(case, kind, options, level, measure), measure)
+    if options.large_print:  # the fullest page in large type, over as many pages as it takes
+        document = build_document(case, kind, options, 0, measure)
+        pdf = measure.render(document)
+    else:
+        # estimates leave out the chart's check for cut labels (it draws the chart); the page
+        # printed has it
+        document, pdf = fit(lambda level: build_document(case, kind, options, level, None), measure,
+                            lambda level: build_document(case, kind, options, level, measure))
     if len(_FITTED) >= _FITTED_SIZE:
         _FITTED.pop(next(iter(_FITTED)))
     _FITTED[key] = (case, document, pdf)

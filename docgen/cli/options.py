@@ -1,7 +1,7 @@
 """The arguments and options several commands share, defined once and applied to each.
 
 ``generation_options`` adds the options every document command takes (--force, --date,
---table, --page, --templates, --shared) to a command and hands it one ``Options`` instead.
+--table, --page, --templates, --shared, --large-print) to a command and hands it one ``Options`` instead.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ SharedOption = Annotated[
     typer.Option("--shared", help="Make the files readable by everyone on this computer (mode 0644); by default only you can read them (0600)."),
 ]
 
+LargePrintOption = Annotated[
+    bool,
+    typer.Option("--large-print", help="Large print: every text 14 pt or more, over more pages (the timeline says so on the page; the calendar turns to landscape)."),
+]
+
 CoverOption = Annotated[
     bool,
     typer.Option("--cover", help="Start with a fax cover sheet: recipient, fax numbers, pages, a confidentiality notice."),
@@ -55,6 +60,7 @@ _SHARED: tuple[tuple[str, Any, Any], ...] = (
     ("page", PageOption, _DEFAULTS.page),
     ("templates", TemplatesOption, None),
     ("shared", SharedOption, False),
+    ("large_print", LargePrintOption, _DEFAULTS.large_print),
 )
 
 Command = TypeVar("Command", bound=Callable[..., None])
@@ -76,7 +82,7 @@ def generation_options(*, templates: bool = True) -> Callable[[Command], Command
         def wrapper(**arguments: Any) -> None:
             values = {name: arguments.pop(name) for name, _annotation, _default in shared}
             options = build_options(values["today"], values["table"], values["page"], values.get("templates"),
-                                    values["shared"])
+                                    values["shared"], large_print=values["large_print"])
             command(**arguments, options=options, force=values["force"])
 
         parameters = kept + added
@@ -88,7 +94,7 @@ def generation_options(*, templates: bool = True) -> Callable[[Command], Command
 
 
 def build_options(today: str | None, table: EquivalenceTable, page: str, templates: Path | None,
-                  shared: bool = False) -> Options:
+                  shared: bool = False, *, large_print: bool = False) -> Options:
     """Options from the command line's words, or a usage message (exit 2)."""
     if page.lower() not in PAGE_SIZES:
         fail(f"--page: '{page}' is not a paper size; expected letter or a4", 2)
@@ -103,4 +109,4 @@ def build_options(today: str | None, table: EquivalenceTable, page: str, templat
     if templates is not None and not templates.is_dir():
         fail(f"--templates: {templates} is not a folder", 2)
     return Options(today=day, table=table, page=page.lower(), templates=str(templates) if templates else None,
-                   file_mode=SHARED_MODE if shared else PRIVATE_MODE)
+                   file_mode=SHARED_MODE if shared else PRIVATE_MODE, large_print=large_print)

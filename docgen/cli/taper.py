@@ -14,10 +14,6 @@ from docgen.cli.documents import _write_one
 from docgen.cli.options import CaseArgument, OutputOption, generation_options
 from docgen.options import Options
 
-LargePrintOption = Annotated[
-    bool,
-    typer.Option("--large-print", help="Large print: every text 14 pt or more, on more pages (the calendar turns to landscape)."),
-]
 CalendarOutputOption = Annotated[
     Path,
     typer.Option("--output", "-o", help="The file to write; .pdf or .docx sets the format, and .ics writes a calendar file of the new doses and check-ins.", show_default=False),
@@ -42,13 +38,12 @@ def taper(
 
 @app.command()
 @generation_options()
-def calendar(case_file: CaseArgument, output: CalendarOutputOption, large_print: LargePrintOption = False, *,
-             options: Options, force: bool) -> None:
+def calendar(case_file: CaseArgument, output: CalendarOutputOption, *, options: Options, force: bool) -> None:
     """Write the taper calendar: a month a page with each day's dose and its tablets, check-ins, and a return log.
 
     Example: docgen calendar samples/taper-with-therapist.yaml -o calendar.pdf
     """
-    _write_one("calendar", case_file, output, force, replace(options, large_print=large_print))
+    _write_one("calendar", case_file, output, force, options)
 
 
 @app.command()
@@ -57,7 +52,6 @@ def pharmacy(
     case_file: CaseArgument,
     output: OutputOption,
     fill_days: Annotated[int, typer.Option("--fill-days", min=1, max=366, help="Days one fill lasts, for the quantities of each strength.")] = Options.fill_days,
-    large_print: LargePrintOption = False,
     *,
     options: Options,
     force: bool,
@@ -66,7 +60,7 @@ def pharmacy(
 
     Example: docgen pharmacy samples/taper-with-therapist.yaml -o pharmacy.pdf --fill-days 28
     """
-    _write_one("pharmacy", case_file, output, force, replace(options, fill_days=fill_days, large_print=large_print))
+    _write_one("pharmacy", case_file, output, force, replace(options, fill_days=fill_days))
 
 
 @app.command("taper-request")
@@ -76,7 +70,6 @@ def taper_request(
     output: OutputOption,
     to: Annotated[Optional[str], typer.Option("--to", help="The clinician id to write to, instead of the medication's prescriber.", show_default=False)] = None,
     no_enclosure: Annotated[bool, typer.Option("--no-enclosure", help="Leave the one-page timeline out of the PDF.")] = False,
-    large_print: LargePrintOption = False,
     *,
     options: Options,
     force: bool,
@@ -86,4 +79,4 @@ def taper_request(
     Example: docgen taper-request samples/taper-with-therapist.yaml -o request.pdf
     """
     _write_one("taper-request", case_file, output, force,
-               replace(options, request_to=to, enclosure=not no_enclosure, large_print=large_print))
+               replace(options, request_to=to, enclosure=not no_enclosure))

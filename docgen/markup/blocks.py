@@ -5,11 +5,13 @@ the PDF and DOCX renderers consume the blocks without knowing where they came fr
 
 Node types (the XML element that makes each one in brackets):
 
-- ``Document`` (``<document title= size= page= orientation= minimum=>``): page furniture plus the
+- ``Document`` (``<document title= size= page= orientation= minimum= leading=>``): page furniture plus the
   blocks; orientation portrait (the default) or landscape; ``minimum``, the smallest size of any
-  text on it (a large-print copy sets every text at 14 pt or more).
+  text on it (a large-print copy sets every text at 14 pt or more);
+  ``leading``, line spacing as a multiple of the type size.
 - ``Heading`` (``<h1>``, ``<h2>``, ``<h3>``): a heading with inline text.
-- ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, title, subtitle,
+- ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, compact (the size of
+  table text), title, subtitle,
   address, right, signature.
 - ``Quote`` (``<quote>``): record text reproduced exactly, set apart.
 - ``ListBlock`` (``<ul>``/``<ol>`` with ``<li>``): bulleted or numbered items.
@@ -125,6 +127,8 @@ class Document:
     landscape: bool = False
     #: No text is set smaller than this (points).
     minimum_size: float = 7.0
+    #: Line spacing as a multiple of the type size (a dense one-page document sets less).
+    leading: float = 1.28
 
     def text(self) -> str:
         """All text of the document, one block a line (for goldens and tests)."""
@@ -171,14 +175,15 @@ def _document(root: ElementTree.Element, figures: Mapping[str, object], template
         page_size=_choice(root, "page", "letter", PAGE_SIZES),
         landscape=_choice(root, "orientation", "portrait", ORIENTATIONS) == "landscape",
         minimum_size=_number(root, "minimum", "7", 7.0, 24.0),
+        leading=_number(root, "leading", "1.28", 1.0, 2.0),
     )
 
 
 #: The values the attributes that name a style or a size may take (what the renderers know).
 PAGE_SIZES = ("letter", "a4")
 ORIENTATIONS = ("portrait", "landscape")
-PARAGRAPH_STYLES = ("body", "small", "fine", "title", "subtitle", "address", "right", "signature")
-LIST_STYLES = ("body", "small")
+PARAGRAPH_STYLES = ("body", "small", "fine", "compact", "title", "subtitle", "address", "right", "signature")
+LIST_STYLES = ("body", "small", "compact")
 TABLE_STYLES = ("grid", "plain", "calendar")
 _INLINE = ("b", "i", "br")
 

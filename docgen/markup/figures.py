@@ -24,6 +24,11 @@ class DoseSeries:
     points: tuple[tuple[date, float], ...]
     until: date
     labels: tuple[tuple[date, str], ...] = ()
+    #: The labels that must be shown (the current, lowest and highest dose): drawn even where
+    #: they touch a line, never left out.
+    key_labels: tuple[tuple[date, str], ...] = ()
+    #: The dates of reductions beyond the guideline's bound (docgen.facts.guideline), marked.
+    beyond_guideline: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,14 @@ class TimelineChart:
     events: tuple[EventMarker, ...] = ()
     hidden_events: int = 0
     notes: tuple[str, ...] = field(default=())
+    #: A stretch without changes, onsets or events (first and last day) that the time axis
+    #: compresses into a narrow strip behind a break (None: no break).
+    quiet: tuple[date, date] | None = None
+    #: The benzodiazepine total in diazepam-equivalent mg/day over each stretch where more than one
+    #: is taken at once (empty where they never overlap).
+    total: tuple[DoseSeries, ...] = ()
+    #: Events left out of the numbered markers, summarised by kind: (kind, dates), each drawn as a
+    #: small tick in the event row.
+    summarised: tuple[tuple[str, tuple[date, ...]], ...] = ()
+    #: Rows of event labels below the markers (0: the chart style's number).
+    event_rows: int = 0

@@ -49,7 +49,7 @@ def write_docx(document: blocks.Document, target: str | Path | IO[bytes] | None 
 
 def render_docx(document: blocks.Document, created: datetime | None = None) -> bytes:
     sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
-                       minimum=document.minimum_size)
+                       minimum=document.minimum_size, leading_ratio=document.leading)
     docx = new_document()
     _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
     for block in document.blocks:
@@ -437,9 +437,10 @@ def _shade(cell: Any, gray: float) -> None:
 
 
 def _figure(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
-    from docgen.render.chart import chart_png, draw_timeline_chart
+    from docgen.render.chart import ChartStyle, chart_png, draw_timeline_chart
 
-    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72)
+    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72,
+                                  ChartStyle.for_text(sheet.size("table")))
     docx.add_picture(io.BytesIO(chart_png(drawing)), width=Pt(sheet.frame_width))
     docx.paragraphs[-1].paragraph_format.space_after = Pt(sheet.body * 0.4)
 

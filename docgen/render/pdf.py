@@ -62,28 +62,53 @@ def write_pdf(document: blocks.Document, target: str | Path | IO[bytes] | None =
 _FRAME_PADDING = 6.0
 
 
-def fits_one_page(document: blocks.Document) -> bool:
+def fits_one_page(document: blocks.Document, heights: dict[tuple[Any, ...], float] | None = None) -> bool:
     """Whether the document's blocks fit on one page, measured without drawing them.
 
     Sums each flowable's wrapped height and its spacing in the page frame; a quick test for
-    choosing how far to condense, confirmed by rendering the chosen version.
+    choosing how far to condense, confirmed by rendering the chosen version. ``heights`` keeps
+    the paragraphs' heights between calls for versions of one document.
     """
     fonts.register_fonts()
     sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
-                       minimum=document.minimum_size)
+                       minimum=document.minimum_size, leading_ratio=document.leading)
     width = sheet.frame_width - 2 * _FRAME_PADDING
     available = sheet.page_size[1] - sheet.top_margin - sheet.bottom_margin - 2 * _FRAME_PADDING
     used = 0.0
+    after: float | None = None  # the space after the flowable above (None at the top of the page)
     canvas = Canvas(io.BytesIO(), pagesize=sheet.page_size)
     for block in document.blocks:
-        for flowable in _flowables(block, sheet):
+        # a figure is as tall as it says: measured without drawing it
+        flowables = _figure_space(block, sheet) if isinstance(block, blocks.Figure) else _flowables(block, sheet)
+        for flowable in flowables:
             if isinstance(flowable, (PageBreak, CondPageBreak)):
                 continue
-            _width, height = flowable.wrapOn(canvas, width, available)
-            used += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-            if used > available:
+            height = _wrapped_height(flowable, canvas, width, available, heights)
+            # as reportlab's frame does: no space before at the top, and the space before a
+            # flowable takes in the space after the one above it
+            before = 0.0 if after is None else max(flowable.getSpaceBefore() - after, 0.0)
+            used += before + height
+            if used > available + 0.01:
                 return False
+            after = flowable.getSpaceAfter()
+            used += after
     return True
+
+
+def _wrapped_height(flowable: Flowable, canvas: Canvas, width: float, available: float,
+                    heights: dict[tuple[Any, ...], float] | None) -> float:
+    """A flowable's height at this width; a paragraph's taken from ``heights`` where it was
+    measured before (a one-page document is measured at several levels of condensing, most of its
+    paragraphs the same at each)."""
+    if heights is None or type(flowable) is not _Paragraph:
+        return float(flowable.wrapOn(canvas, width, available)[1])
+    style = flowable.style
+    key = (flowable.text, style.name, style.fontName, style.fontSize, style.leading, style.leftIndent,
+           style.firstLineIndent, style.rightIndent, width)
+    height = heights.get(key)
+    if height is None:
+        height = heights[key] = float(flowable.wrapOn(canvas, width, available)[1])
+    return height
 
 
 def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = None, *,
@@ -95,7 +120,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
     document's. Pages are numbered across all of them."""
     fonts.register_fonts()
     sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
-                       minimum=document.minimum_size)
+                       minimum=document.minimum_size, leading_ratio=document.leading)
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
@@ -130,7 +155,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
 
 def _part(part: blocks.Document, page: str, landscape: bool = False) -> list[Flowable]:
     """A document's flowables, set in its own body size on the main document's paper."""
-    part_sheet = StyleSheet(body=part.size, page=page, landscape=landscape, minimum=part.minimum_size)
+    part_sheet = StyleSheet(body=part.size, page=page, landscape=landscape, minimum=part.minimum_size, leading_ratio=part.leading)
     return [flowable for block in part.blocks for flowable in _flowables(block, part_sheet)]
 
 
@@ -508,8 +533,9 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3 if not plain else 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        # dense documents (a leading below the style sheet's usual) pad their cells less too
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 if sheet.leading_ratio >= 1.28 else 1.0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2 if sheet.leading_ratio >= 1.28 else 1.4),
     ]
     if not plain:
         gray = colors.Color(sheet.rule_gray, sheet.rule_gray, sheet.rule_gray)
@@ -569,10 +595,16 @@ def _calendar_table(block: Any, sheet: StyleSheet) -> list[Flowable]:
 
 
 def _figure(block: Any, sheet: StyleSheet) -> list[Flowable]:
-    from docgen.render.chart import draw_timeline_chart
+    from docgen.render.chart import ChartStyle, draw_timeline_chart
 
-    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72)
+    drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72,
+                                  ChartStyle.for_text(sheet.size("table")))
     return [drawing, Spacer(1, sheet.body * 0.4)]
+
+
+def _figure_space(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    """The room ``_figure`` takes, without drawing the figure."""
+    return [Spacer(1, block.height * 72), Spacer(1, sheet.body * 0.4)]
 
 
 def _spacer(block: Any, sheet: StyleSheet) -> list[Flowable]:

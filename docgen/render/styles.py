@@ -59,6 +59,7 @@ class StyleSheet:
             "right": 0.0,
             "signature": 0.0,
             "table": -1.0,
+            "compact": -1.0,
             "small": -1.5,
             "fine": -2.5,
             "furniture": -2.0,
@@ -73,7 +74,7 @@ class StyleSheet:
 
     def space_after(self, role: str) -> float:
         return {"title": 0.2, "h1": 0.35, "h2": 0.2, "h3": 0.2, "body": 0.5, "small": 0.35,
-                "fine": 0.2, "address": 0.0, "subtitle": 0.3}.get(role, 0.4) * self.body
+                "fine": 0.2, "compact": 0.3, "address": 0.0, "subtitle": 0.3}.get(role, 0.4) * self.body
 
     def is_bold(self, role: str) -> bool:
         return role in {"title", "h1", "h2", "h3"}

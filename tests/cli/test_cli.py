@@ -210,3 +210,17 @@ def test_help_lists_whole_command_descriptions() -> None:
     assert "..." not in commands
     assert out.split("\n\n")[1].strip().startswith("New? `docgen init`")
     assert "Write the HIPAA amendment request (45 CFR 164.526) from the" in out
+
+
+def test_large_print_takes_the_pages_it_needs_and_says_so(tmp_path: Path) -> None:
+    sample = next(path for path in SAMPLES if path.stem == "denied-amendment")
+    target = tmp_path / "large.pdf"
+    code, out, err = run("timeline", str(sample), "-o", str(target), "--date", "2026-11-22", "--large-print")
+    assert (code, err) == (0, "")
+    assert f"wrote {target}" in out
+    pages = pdf_pages(target.read_bytes())
+    assert len(pages) > 1
+    assert "Large-print copy." in folded(pages[0])
+    assert all(f"Page {number} of {len(pages)}" in folded(page) for number, page in enumerate(pages, start=1))
+    code, _out, _err = run("timeline", str(sample), "-o", str(tmp_path / "plain.pdf"), "--date", "2026-11-22")
+    assert code == 0 and len(pdf_pages((tmp_path / "plain.pdf").read_bytes())) == 1

@@ -287,3 +287,31 @@ def test_png_is_grayscale_sized_and_deterministic() -> None:
 def test_cramped_sizes_still_draw_legible_text(width: float, height: float) -> None:
     drawing = draw_timeline_chart(crowded(), width, height)
     assert min(string.fontSize for string in iter_strings(drawing)) >= 7
+
+
+# -- a broken time axis ----------------------------------------------------------------------------
+
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import settings as _settings  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+from docgen.render.chart.scale import _TimeScale  # noqa: E402
+
+_SCALE_DAYS = _st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+
+
+@_settings(max_examples=300, deadline=None)
+@_given(days=_st.lists(_SCALE_DAYS, min_size=4, max_size=4, unique=True),
+        share=_st.floats(0.05, 0.5), probes=_st.lists(_SCALE_DAYS, min_size=2, max_size=20))
+def test_a_broken_axis_never_runs_backwards(days: list[date], share: float, probes: list[date]) -> None:
+    start, first, last, end = sorted(days)
+    scale = _TimeScale(start, end, 80.0, 500.0, (first, last), share, (first, last, end))
+    xs = [scale.x(day) for day in sorted(probes)]
+    assert xs == sorted(xs)
+    assert scale.x(start) == 80.0 and abs(scale.x(end) - 500.0) < 1e-6
+    pieces = scale.pieces
+    assert all(piece.left <= piece.right for piece in pieces)
+    for (x0, x1), piece in zip(scale.break_spans, pieces[1:], strict=False):
+        assert x0 < x1 == piece.left
+    quiet = next(piece for piece in pieces if piece.start == first)
+    assert abs((quiet.right - quiet.left) - share * (420.0 - 9.0 * (len(pieces) - 1))) < 1e-6

@@ -27,8 +27,9 @@ class Measure(Protocol):
     def page_count(self, pdf: bytes) -> int:
         """How many pages a rendered PDF has."""
 
-    def chart_shortens(self, chart: TimelineChart, page: str, height_inches: float) -> bool:
-        """Whether the chart, drawn full width at this height, cuts any label short."""
+    def chart_shortens(self, chart: TimelineChart, page: str, height_inches: float, size: float) -> bool:
+        """Whether the chart, drawn full width at this height on a page of body text ``size``,
+        cuts any label short."""
 
 
 @dataclass(frozen=True)
@@ -39,27 +40,33 @@ class Fit:
     chart_height: float
     medication_rows: int
     symptom_rows: int
-    exam_rows: int
     event_rows: int
-    source_rows: int
     chart_symptoms: int
     chart_events: int
     text_limit: int
+    exam_notes: bool
+    exam_tables: bool
+    headings: bool
+    event_label_rows: int
 
 
 def _levels() -> tuple[Fit, ...]:
-    """From the fullest page, give up one thing at a time, least important first."""
-    fit = Fit(size=8.0, chart_height=3.2, medication_rows=8, symptom_rows=12, exam_rows=3, event_rows=12,
-              source_rows=8, chart_symptoms=12, chart_events=24, text_limit=140)
+    """From the fullest page, give up one thing at a time, least important first: details before
+    rows, rows before type size, and shortening text last. Type stays at 8 pt or more (tables and
+    notes one point below the body size) until the last levels, where it may go to 7 pt."""
+    fit = Fit(size=9.0, chart_height=4.4, medication_rows=8, symptom_rows=14, event_rows=24,
+              chart_symptoms=14, chart_events=30, text_limit=160, exam_notes=True, exam_tables=True,
+              headings=True, event_label_rows=4)
     changes: list[dict[str, Any]] = [
-        {"event_rows": 4}, {"source_rows": 4}, {"size": 7.5}, {"event_rows": 0, "chart_events": 16},
-        {"source_rows": 0}, {"chart_events": 10}, {"exam_rows": 2}, {"symptom_rows": 10, "text_limit": 100},
-        {"size": 7.0}, {"chart_events": 8}, {"medication_rows": 4}, {"symptom_rows": 9}, {"symptom_rows": 8},
-        {"chart_height": 2.8, "chart_symptoms": 9}, {"symptom_rows": 7},
-        {"exam_rows": 1, "symptom_rows": 6, "text_limit": 60},
-        {"chart_height": 2.5, "chart_symptoms": 7, "chart_events": 6},
-        {"chart_events": 4, "text_limit": 50}, {"symptom_rows": 5}, {"symptom_rows": 4}, {"exam_rows": 0},
-        {"symptom_rows": 3, "medication_rows": 2, "text_limit": 40},
+        {"event_rows": 8}, {"exam_notes": False}, {"event_rows": 0}, {"chart_height": 4.15}, {"chart_height": 3.9},
+        {"symptom_rows": 10}, {"chart_events": 22}, {"symptom_rows": 8}, {"chart_height": 3.5, "chart_symptoms": 9, "event_label_rows": 3},
+        {"symptom_rows": 6}, {"medication_rows": 5}, {"exam_tables": False}, {"symptom_rows": 5},
+        {"chart_height": 3.2, "chart_symptoms": 7}, {"symptom_rows": 4}, {"chart_events": 16},
+        {"text_limit": 120}, {"chart_height": 2.9, "chart_symptoms": 5}, {"symptom_rows": 3}, {"chart_height": 2.6, "text_limit": 90},
+        {"symptom_rows": 2}, {"chart_events": 12, "chart_symptoms": 4}, {"text_limit": 70}, {"chart_height": 2.4, "event_label_rows": 2}, {"headings": False}, {"text_limit": 55},
+        {"medication_rows": 3, "text_limit": 45},
+        # the last resorts: smaller type (tables and notes at 7.5, then 7 pt), then shorter text
+        {"size": 8.5}, {"size": 8.0}, {"chart_events": 8}, {"symptom_rows": 1, "text_limit": 40},
     ]
     levels = [fit]
     for change in changes:
@@ -71,19 +78,31 @@ def _levels() -> tuple[Fit, ...]:
 LEVELS = _levels()
 
 
-def fit(build: Callable[[int], Document], measure: Measure) -> tuple[Document, bytes]:
+def fit(build: Callable[[int], Document], measure: Measure,
+        final: Callable[[int], Document] | None = None) -> tuple[Document, bytes]:
     """The least condensed level whose PDF fits on one page, and that PDF.
 
     Levels condense monotonically: the full version is measured first (most histories fit as
     they are), then a binary search on the same quick measurement finds the first level that
     fits; rendering confirms it (stepping further if the measurement was short). If none fits,
-    the most condensed level is used."""
+    the most condensed level is used. ``final`` builds the version that is rendered, where it
+    takes more work than the one estimated (``build``): the estimate may be a little short, never
+    the page printed."""
     documents: dict[int, Document] = {}
 
     def document_at(level: int) -> Document:
         if level not in documents:
             documents[level] = build(level)
         return documents[level]
+
+    printed: dict[int, Document] = {}
+
+    def printed_at(level: int) -> Document:
+        if final is None:
+            return document_at(level)
+        if level not in printed:
+            printed[level] = final(level)
+        return printed[level]
 
     low, high = 0, len(LEVELS) - 1
     if measure.fits_one_page(document_at(0)):
@@ -97,8 +116,8 @@ def fit(build: Callable[[int], Document], measure: Measure) -> tuple[Document, b
             else:
                 low = middle + 1
     level = low
-    pdf = measure.render(document_at(level))
+    pdf = measure.render(printed_at(level))
     while measure.page_count(pdf) > 1 and level + 1 < len(LEVELS):
         level += 1
-        pdf = measure.render(document_at(level))
-    return document_at(level), pdf
+        pdf = measure.render(printed_at(level))
+    return printed_at(level), pdf

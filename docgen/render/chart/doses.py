@@ -46,11 +46,29 @@ def _series_look(index: int, style: ChartStyle) -> dict[str, object]:
     return look
 
 
+#: Labels keep clear of the guideline marks of a series with at most this many.
+_KEPT_CLEAR = 40
+
+
+def _total_look(style: ChartStyle) -> dict[str, object]:
+    """The total line: wide and finely broken, dark enough to print black on a fax."""
+    return {"strokeColor": _gray(0.3), "strokeWidth": 2.8, "strokeLineJoin": 0, "strokeLineCap": 0,
+            "strokeDashArray": [1.3, 1.3]}
+
+
+def _breach_mark(x: float, y: float, style: ChartStyle) -> list[object]:
+    """A solid black triangle pointing down, its tip at (x, y): a reduction beyond the bound."""
+    half = style.marker_size * 0.5
+    return [Polygon([x - half, y + 1.6 * half, x + half, y + 1.6 * half, x, y],
+                    fillColor=_BLACK, strokeColor=_BLACK, strokeWidth=0.3)]
+
+
 def _draw_dose_lane(
     group: Group, chart: TimelineChart, scale: _TimeScale, lane: _Box, style: ChartStyle, placer: _Placer
 ) -> None:
     series = [item for item in chart.doses if item.points]
     maximum = max((value for item in series for _, value in item.points), default=0.0)
+    maximum = max([maximum] + [value for item in chart.total for _, value in item.points])
     maximum = min(maximum, _LARGEST_DOSE)  # beyond it the axis arithmetic overflows; the line is clamped
     size = style.label_size
     if not series or maximum <= 0:
@@ -86,12 +104,34 @@ def _draw_dose_lane(
     group.add(Line(scale.left, lane.y0, scale.right, lane.y0, **axis))
     lines = [(item, _steps(item.points, item.until, scale, lane.y0, height, full_scale)) for item in series]
     drawn = [(index, item, steps) for index, (item, steps) in enumerate(lines) if steps is not None]
+    totals = [steps for item in chart.total
+              if (steps := _steps(item.points, min(item.until, scale.end), scale, lane.y0, height, full_scale))]
+    for steps in totals:
+        flat = steps.points()
+        group.add(PolyLine(flat[2:-2] if steps.drops else flat[2:], fillColor=None, **_total_look(style)))
     for index, _, steps in drawn:
         group.add(PolyLine(steps.points(), fillColor=None, **_series_look(index, style)))
-    all_steps = [steps for _, _, steps in drawn]
+    all_steps = [steps for _, _, steps in drawn] + totals
     area = _Box(scale.left, lane.y0, scale.right + style.right_pad, lane.y1)
+    for x0, x1 in scale.break_spans:
+        placer.add(_Box(x0 - 1, lane.y0, x1 + 1, lane.y1))
+    for _, item, steps in drawn:
+        for day in item.beyond_guideline:
+            at = steps.index_at(day)
+            if at is not None and at > 0:
+                x, y = steps.xs[at], steps.ys[at - 1]
+                marks = _breach_mark(x, y + 1.5, style)
+                for shape in marks:
+                    group.add(shape)
+                if len(item.beyond_guideline) <= _KEPT_CLEAR:  # labels keep clear of a few marks
+                    half = style.marker_size * 0.5
+                    placer.add(_Box(x - half, y + 1.5, x + half, y + 1.5 + 1.6 * half))
+    for _, item, steps in drawn:
+        _place_key_labels(group, item, steps, all_steps, area, style, placer)
     for index, item, steps in drawn:
         _place_series_label(group, item, index, steps, all_steps, area, style, placer)
+    if totals:
+        _place_total_label(group, max(totals, key=lambda steps: steps.x_end - steps.xs[0]), all_steps, area, style, placer)
     for _, item, steps in drawn:
         _place_dose_labels(group, item, steps, all_steps, area, style, placer)
 
@@ -151,6 +191,60 @@ def _iter_series_spots(steps: _Steps, width: float, size: float, area: _Box) -> 
         yield area.x1 - width - 4, area.y1 - (row + 1) * size * 1.4
 
 
+def _label_spots(
+    steps: _Steps, index: int, width: float, size: float, area: _Box
+) -> list[tuple[float, float, _Box]]:
+    """Candidate (x, baseline, box) spots for a label of a step: above or below its level, at
+    its start, at its end, left of it; then a line higher or lower."""
+    end = steps.xs[index + 1] if index + 1 < len(steps.xs) else steps.x_end
+    y = steps.ys[index]
+    xs = [steps.xs[index] + 2, end - width - 2, steps.xs[index] - width - 2, steps.xs[index] + 2 + width]
+    baselines = [y + 2 + 0.24 * size, y - 2 - 0.76 * size, y + 4 + 1.24 * size, y - 4 - 1.76 * size]
+    spots = [(min(max(x, area.x0 + 1), area.x1 - width - 1), baseline) for baseline in baselines for x in xs]
+    return [(x, baseline, _text_box(x - 0.5, baseline, width + 1, size)) for x, baseline in spots]
+
+
+def _place_key_labels(
+    group: Group,
+    item: DoseSeries,
+    steps: _Steps,
+    all_steps: list[_Steps],
+    area: _Box,
+    style: ChartStyle,
+    placer: _Placer,
+) -> None:
+    """The current, lowest and highest dose: at their steps where there is room, else nearby
+    (left of the step, higher, lower), and if nowhere free, above the step over any line."""
+    size = style.label_size
+    for day, text in sorted(item.key_labels, key=lambda label: label[0]):
+        index = steps.index_at(day)
+        if index is None:
+            continue
+        boxes = _label_spots(steps, index, _width(text, REGULAR, size), size, area)
+        inside = [spot for spot in boxes if spot[2].inside(area)] or boxes[:1]
+        chosen = next((spot for spot in inside
+                       if placer.is_free(spot[2]) and not any(line.hits(spot[2]) for line in all_steps)), None)
+        if chosen is None:
+            chosen = next((spot for spot in inside if placer.is_free(spot[2])), inside[0])
+        x, baseline, box = chosen
+        placer.add(box)
+        group.add(_string(x, baseline, text, REGULAR, size))
+
+
+def _place_total_label(
+    group: Group, steps: _Steps, all_steps: list[_Steps], area: _Box, style: ChartStyle, placer: _Placer
+) -> None:
+    size = style.label_size
+    text = "total"
+    width = _width(text, ITALIC, size)
+    for x, baseline in _iter_series_spots(steps, width, size, area):
+        box = _text_box(x - 0.5, baseline, width + 1, size)
+        if box.inside(area) and placer.is_free(box) and not any(line.hits(box) for line in all_steps):
+            placer.add(box)
+            group.add(_string(x, baseline, text, ITALIC, size))
+            return
+
+
 def _place_dose_labels(
     group: Group,
     item: DoseSeries,
@@ -160,16 +254,16 @@ def _place_dose_labels(
     style: ChartStyle,
     placer: _Placer,
 ) -> None:
+    """The other labelled steps, each where it touches no label and no line, or not at all."""
     size = style.label_size
+    required = set(item.key_labels)
     for day, text in sorted(item.labels, key=lambda label: label[0]):
+        if (day, text) in required:
+            continue
         index = steps.index_at(day)
         if index is None:
             continue
-        width = _width(text, REGULAR, size)
-        x = min(steps.xs[index] + 2, area.x1 - width - 1)
-        y = steps.ys[index]
-        for baseline in (y + 2 + 0.24 * size, y - 2 - 0.76 * size):
-            box = _text_box(x - 0.5, baseline, width + 1, size)
+        for x, baseline, box in _label_spots(steps, index, _width(text, REGULAR, size), size, area):
             if box.inside(area) and placer.is_free(box) and not any(line.hits(box) for line in all_steps):
                 placer.add(box)
                 group.add(_string(x, baseline, text, REGULAR, size))

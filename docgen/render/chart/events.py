@@ -11,7 +11,7 @@ from docgen.render.chart.flags import _event_levels, _Flag, _FlagLayout
 from docgen.render.chart.layout import _Box
 from docgen.render.chart.scale import _TimeScale
 from docgen.render.chart.style import _BLACK, _WHITE, ChartStyle, _gray
-from docgen.render.chart.text import _note_cut, _string, _width, _wrap
+from docgen.render.chart.text import _note_cut, _string, _text_box, _width, _wrap
 from docgen.render.fonts import BOLD, ITALIC, REGULAR
 
 _EVENT_KINDS = ("diagnosis", "test", "hospitalization", "visit", "other")
@@ -58,20 +58,47 @@ def _draw_event_row(
         for number, line in enumerate(_wrap(note, ITALIC, size, lane.x0 - 6)[:2]):
             baseline = lane.y1 - size - (number + 1) * size * 1.18
             group.add(_string(2, baseline, line, ITALIC, size, fillColor=muted))
-    marker_y = lane.y1 - style.marker_size / 2 - 1.5
+    size_marker = style.marker_size
+    stagger = len(chart.events) > 1
+    marker_y = lane.y1 - size_marker / 2 - 1.5 - (size_marker + 1.5 if stagger else 0.0)
     rule = {"strokeColor": _gray(style.rule_gray), "strokeWidth": style.hairline}
     group.add(Line(scale.left, marker_y, scale.right, marker_y, **rule))
+    tick = {"strokeColor": _BLACK, "strokeWidth": 0.8}
+    for _kind, days in chart.summarised:
+        for day in days:
+            x = scale.x(day)
+            group.add(Line(x, marker_y - size_marker * 0.45, x, marker_y + size_marker * 0.45, **tick))
     numbered = event_label_numbers(chart)
+    last = [-1e9, -1e9]  # the x of the last marker on each row
+    spots: list[tuple[float, float]] = []  # where each marker is drawn
     for number, event in numbered:
         kind = event.kind if event.kind in _EVENT_KINDS else "other"
-        for shape in _marker(kind, scale.x(event.day), marker_y, style.marker_size):
+        x = scale.x(event.day)
+        # a marker that would touch the one before it goes on the row above, where that is free
+        row = 1 if stagger and x - last[0] < size_marker * 1.15 and x - last[1] >= size_marker * 1.15 else 0
+        last[row] = x
+        y = marker_y + row * (size_marker + 1.5)
+        spots.append((x, y))
+        if row:
+            group.add(Line(x, marker_y, x, y - size_marker / 2, strokeColor=_BLACK, strokeWidth=0.4))
+        for shape in _marker(kind, x, y, size_marker):
             group.add(shape)
     levels = _event_levels(lane, marker_y, style)
     flags = [_Flag(scale.x(event.day), str(number), event.label) for number, event in numbered]
-    _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style).place()
+    reserved = [_Box(x0, lane.y0, x1, lane.y1) for x0, x1 in scale.break_spans]
+    layout = _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style, reserved)
+    layout.place()
     stem_top = marker_y - style.marker_size / 2 - 0.4
-    for flag in flags:
+    for flag, (x, y) in zip(flags, spots, strict=True):
         if flag.box is None:
+            # no row had room for its flag: the number goes beside its marker, never left out
+            tag_width = _width(flag.tag, BOLD, size)
+            spots = [(x + size_marker / 2 + 1, y - 0.35 * size), (x - size_marker / 2 - 1 - tag_width, y - 0.35 * size),
+                     (x - tag_width / 2, y + size_marker / 2 + 1 + 0.24 * size)]
+            boxes = [(left, baseline, _text_box(left, baseline, tag_width, size)) for left, baseline in spots]
+            left, baseline, box = next((spot for spot in boxes if layout.placer.is_free(spot[2])), boxes[0])
+            layout.placer.add(box)
+            group.add(_string(left, baseline, flag.tag, BOLD, size))
             continue
         group.add(Line(flag.x, flag.box.y0, flag.x, stem_top, strokeColor=muted, strokeWidth=0.4))
         text_width = flag.box.x1 - flag.box.x0 - 2.6

@@ -17,8 +17,14 @@ def _event_levels(lane: _Box, marker_y: float, style: ChartStyle) -> list[float]
     """Baselines of the label rows below the event markers, nearest first."""
     size = style.label_size
     first = marker_y - style.marker_size / 2 - 2.5 - 0.76 * size
-    levels = [first - level * size * 1.2 for level in range(style.event_levels)]
+    levels = [first - level * size * 1.2 for level in range(_MOST_ROWS)]
     return [baseline for baseline in levels if baseline - 0.24 * size >= lane.y0 - 0.01] or levels[:1]
+
+
+#: The most label rows below the markers (the lane's height decides how many there are).
+_MOST_ROWS = 6
+#: The widest a flag's label grows (points); a longer one is cut, its full text in the page's list.
+_LONGEST = 260.0
 
 
 @dataclass
@@ -43,19 +49,27 @@ class _FlagLayout:
     """
 
     def __init__(
-        self, flags: list[_Flag], levels: list[float], area: _Box, marker_y: float, style: ChartStyle
+        self, flags: list[_Flag], levels: list[float], area: _Box, marker_y: float, style: ChartStyle,
+        reserved: list[_Box] | None = None,
     ) -> None:
         self.flags, self.levels, self.area, self.marker_y, self.style = flags, levels, area, marker_y, style
         self.xs = [flag.x for flag in flags]
         self.rows = range(len(levels))
-        self.placer = _Placer()
+        self.reserved = list(reserved or [])
+        self.placer = self._fresh_placer()
+
+    def _fresh_placer(self) -> _Placer:
+        """A placer holding only the boxes no label may cover (the gap of a broken axis)."""
+        placer = _Placer()
+        placer.boxes = list(self.reserved)
+        return placer
 
     def place(self) -> None:
         """Labels where they fit; if that costs any event its number, numbers first instead."""
         self._place_labelled()
         if all(flag.box for flag in self.flags):
             return
-        self.placer = _Placer()
+        self.placer = self._fresh_placer()
         for flag in self.flags:
             flag.text, flag.box, flag.stem = "", None, None
         self._place_numbered()
@@ -64,7 +78,7 @@ class _FlagLayout:
         """Best first: the whole label, considerate (nearest row first); the label shortened to end
         before the next marker; the whole label on a deeper row (deepest first); the number."""
         for position, flag in enumerate(self.flags):
-            label = _fit(flag.label, REGULAR, self.style.label_size, 110)
+            label = _fit(flag.label, REGULAR, self.style.label_size, _LONGEST)
             if label and (
                 any(self._attempt(position, label, row, True) for row in self.rows)
                 or any(self._shortened(position, label, row, 0.6) for row in self.rows)
@@ -83,7 +97,7 @@ class _FlagLayout:
                 continue
             kept = (flag.box, flag.stem)
             self.placer.boxes = [box for box in self.placer.boxes if all(box is not own for own in kept)]
-            label = _fit(flag.label, REGULAR, self.style.label_size, 110)
+            label = _fit(flag.label, REGULAR, self.style.label_size, _LONGEST)
             row = self.levels.index(flag.baseline)
             if not self._shortened(position, label, row, 0, considerate=False):
                 self.placer.boxes += kept

@@ -64,8 +64,10 @@ def _layout(
     size = style.label_size
     event_height = 0.0
     if chart.events:
-        levels = min(style.event_levels, max(len(chart.events), 1))
+        levels = min(chart.event_rows or style.event_levels, max(len(chart.events), 1))
         event_height = style.marker_size + 4 + levels * size * 1.2
+        if len(chart.events) > 1:  # a second row of markers, for those that would touch
+            event_height += style.marker_size + 1.5
         if chart.hidden_events:
             event_height = max(event_height, 3.2 * size * 1.18)
     bottom = key_height + gap if key_height else 0.6 * size

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 
 from docgen.case.dates import add_days
 from docgen.render.chart.style import ChartStyle
@@ -18,19 +18,75 @@ from docgen.render.fonts import REGULAR
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+#: The width of the break in a broken time axis (points).
+BREAK_GAP = 9.0
+#: How many days of width each drawn entry is worth beside a quiet stretch.
+ENTRY_DAYS = 45
+
+
 @dataclass(frozen=True)
 class _TimeScale:
+    """Dates to x from ``left`` to ``right``. With ``quiet`` (a stretch from its first to its last
+    day), the axis is broken: that stretch takes only ``share`` of the width, set apart by a gap of
+    ``BREAK_GAP`` on each side it has a neighbour, and the days before and after it share the rest
+    in proportion to their length; x never decreases as the date grows."""
+
     start: date
     end: date
     left: float
     right: float
+    quiet: tuple[date, date] | None = None
+    share: float = 0.0
+    #: The days something is drawn: beside a quiet stretch, each piece's width grows with them
+    #: (each counts as ``ENTRY_DAYS`` more days), so that a busy taper gets more than the build-up.
+    entries: tuple[date, ...] = ()
 
     @property
     def days(self) -> int:
         return max((self.end - self.start).days, 1)
 
+    @property
+    def broken(self) -> bool:
+        return len(self.pieces) > 1
+
+    @property
+    def break_spans(self) -> list[tuple[float, float]]:
+        """The x range of each gap in a broken axis, left to right."""
+        pieces = self.pieces
+        return [(first.right, second.left) for first, second in zip(pieces, pieces[1:], strict=False)]
+
+    @cached_property
+    def pieces(self) -> tuple[_TimeScale, ...]:
+        """The unbroken pieces of the axis, left to right (the quiet stretch among them)."""
+        if self.quiet is None or not 0 < self.share < 1:
+            return (self,)
+        first, last = max(self.quiet[0], self.start), min(self.quiet[1], self.end)
+        if not first < last or (first, last) == (self.start, self.end):
+            return (self,)
+        spans = [(self.start, first, False), (first, last, True), (last, self.end, False)]
+        spans = [(a, b, quiet) for a, b, quiet in spans if a < b]
+        gaps = BREAK_GAP * (len(spans) - 1)
+        width = self.right - self.left - gaps
+        quiet_width = self.share * width
+        weights = {(a, b): (b - a).days + ENTRY_DAYS * sum(1 for day in self.entries if a <= day < b)
+                   for a, b, quiet in spans if not quiet}
+        loud_days = sum(weights.values()) or 1
+        pieces = []
+        x = self.left
+        for a, b, quiet in spans:
+            piece_width = quiet_width if quiet else (width - quiet_width) * weights[(a, b)] / loud_days
+            pieces.append(_TimeScale(a, b, x, x + piece_width))
+            x += piece_width + BREAK_GAP
+        return tuple(pieces)
+
     def x(self, day: date) -> float:
         clamped = min(max(day, self.start), self.end)
+        pieces = self.pieces
+        if len(pieces) > 1:
+            for piece in pieces[:-1]:
+                if clamped < piece.end:
+                    return piece.x(clamped)
+            return pieces[-1].x(clamped)
         return self.left + (clamped - self.start).days / self.days * (self.right - self.left)
 
 

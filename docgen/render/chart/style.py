@@ -20,7 +20,7 @@ class ChartStyle:
     right_pad: float = 9.0
     lane_gap: float = 6.0
     dose_fraction: float = 0.32
-    dose_fraction_min: float = 0.26
+    dose_fraction_min: float = 0.2
     rule_width: float = 0.6
     grid_width: float = 0.4
     hairline: float = 0.3
@@ -45,6 +45,27 @@ class ChartStyle:
         if min(self.label_size, self.axis_size, self.series_label_size) < 7:
             raise ValueError("chart text must be at least 7 pt")
 
+    @classmethod
+    def for_text(cls, size: float) -> ChartStyle:
+        """The style for labels of ``size`` points (a page's table text): every length that
+        holds text grows with it; axis ticks half a point smaller, never below 7 pt."""
+        size = max(size, 7.0)
+        factor = size / cls.label_size
+        base = cls()
+        return cls(
+            label_size=size,
+            axis_size=max(7.0, size - 0.5),
+            series_label_size=size + 0.5,
+            gutter=base.gutter * factor,
+            lane_gap=base.lane_gap * factor,
+            other_row=base.other_row * factor,
+            other_row_min=base.other_row_min * factor,
+            symptom_row=base.symptom_row * factor,
+            symptom_row_min=base.symptom_row_min * factor,
+            bar_height=base.bar_height * factor,
+            marker_size=base.marker_size * factor,
+        )
+
 
 def _gray(level: float) -> Color:
     return Color(level, level, level)
@@ -54,6 +75,16 @@ _BLACK = Color(0, 0, 0)
 _WHITE = Color(1, 1, 1)
 
 
+def _severity_class(severity: int) -> int:
+    """0 for severity 0-3, 1 for 4-6, 2 for 7-10."""
+    return 0 if severity <= 3 else 1 if severity <= 6 else 2
+
+
 def _severity_gray(severity: int, style: ChartStyle) -> float:
-    light, medium, dark = style.severity_grays
-    return light if severity <= 3 else medium if severity <= 6 else dark
+    return style.severity_grays[_severity_class(severity)]
+
+
+#: Each severity class as vertical hatching (spacing, stroke width in points), so that it survives
+#: a fax at 1 bit: sparse, dense, solid. Vertical strokes keep the fax's finer horizontal
+#: resolution (204 dpi across, 98 down).
+SEVERITY_HATCHES: tuple[tuple[float, float], ...] = ((4.0, 0.7), (1.9, 0.9), (0.0, 0.0))

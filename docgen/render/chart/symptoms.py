@@ -1,17 +1,18 @@
 """The symptom rows, drawn: a bar for each symptom from its onset to its end (an arrow while it
-goes on; a dotted start and a "~" when the onset is approximate), filled with the gray of its
-severity over time; when the rows do not all fit, the last one says how many are not shown."""
+goes on; a dotted start and a "~" when the onset is approximate), filled with the pattern of its
+severity over time (sparse strokes, dense strokes, solid: a fax keeps them apart); when the rows do not all fit, the last one says how many are not shown."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from reportlab.graphics.shapes import Group, Line, Polygon, Rect
+from reportlab.graphics.shapes import Group, Line, Path, Polygon, Rect
 
 from docgen.markup.figures import SymptomBar
 from docgen.render.chart.layout import _Box
 from docgen.render.chart.scale import _TimeScale
-from docgen.render.chart.style import _BLACK, _WHITE, ChartStyle, _gray, _severity_gray
+from docgen.render.chart.style import _BLACK, _WHITE, SEVERITY_HATCHES, ChartStyle, _gray, _severity_class
 from docgen.render.chart.text import _fit, _note_cut, _string, _width
 from docgen.render.fonts import ITALIC, REGULAR
 
@@ -80,5 +81,20 @@ def _draw_bar_fill(
         left = max(scale.x(day), x0)
         right = min(scale.x(course[index + 1][0]) if index + 1 < len(course) else x1, x1)
         if right > left:
-            gray = _gray(_severity_gray(severity, style))
-            group.add(Rect(left, y0, right - left, y1 - y0, fillColor=gray, strokeColor=None, strokeWidth=0))
+            _draw_hatch(group, left, y0, right, y1, _severity_class(severity))
+
+
+def _draw_hatch(group: Group, x0: float, y0: float, x1: float, y1: float, severity_class: int) -> None:
+    """A severity class as a pattern: sparse or dense vertical strokes, or solid (see
+    ``SEVERITY_HATCHES``); strokes sit on a grid shared by the whole chart, so neighbours join."""
+    spacing, width = SEVERITY_HATCHES[severity_class]
+    if spacing <= 0:
+        group.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=_BLACK, strokeColor=None, strokeWidth=0))
+        return
+    path = Path(strokeColor=_BLACK, strokeWidth=width, fillColor=None)
+    x = math.ceil((x0 + width / 2) / spacing) * spacing
+    while x <= x1 - width / 2:
+        path.moveTo(x, y0)
+        path.lineTo(x, y1)
+        x += spacing
+    group.add(path)

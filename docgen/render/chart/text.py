@@ -32,6 +32,17 @@ def _note_cut(original: str, shown: str) -> None:
         record.append(original)
 
 
+#: While a chart is drawn for ``chart_swatches``: each legend sample drawn, (name, box).
+_SWATCHES: ContextVar[list[tuple[str, tuple[float, float, float, float]]] | None] = ContextVar("_SWATCHES", default=None)
+
+
+def _note_swatch(name: str, x0: float, y0: float, x1: float, y1: float) -> None:
+    """Record where a legend sample (a severity swatch, a line style) was drawn."""
+    record = _SWATCHES.get()
+    if record is not None:
+        record.append((name, (x0, y0, x1, y1)))
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text``, cut with an ellipsis if needed so that it is at most ``width`` wide."""
     if _width(text, font, size) <= width:
