@@ -48,7 +48,7 @@ def sender(patient: Patient, representative: Representative | None) -> dict[str,
     address where the case gives one, else the patient's (where replies go)."""
     if representative is None:
         return {"name": patient.name, "on_behalf_of": None, "authority": None, "address": patient.address,
-                "phone": patient.phone, "email": patient.email}
+                "phone": patient.phone, "email": patient.email, "fax": patient.fax}
     own = bool(representative.address or representative.phone or representative.email)
     contact = representative if own else patient
     return {
@@ -58,6 +58,7 @@ def sender(patient: Patient, representative: Representative | None) -> dict[str,
         "address": contact.address,
         "phone": contact.phone,
         "email": contact.email,
+        "fax": None if own else patient.fax,
     }
 
 

@@ -372,3 +372,11 @@ def test_the_lisbon_sample_makes_every_document_without_us_law() -> None:
     for text in (pdf, docx):
         assert "Impressão: perturbação neurológica funcional (F44.4)." in text
         assert "USF Estrela (family doctor), Rua Saraiva de Carvalho 8, 1250-243 Lisboa, Portugal" in text
+
+
+def test_the_reply_form_goes_back_to_the_sender() -> None:
+    for text in both(_everyone_in("PT"), "reply-form"):
+        assert ("Return to Zofia Nowak-Ó Briain (for Theresa M. Kowalczyk): Rua & Travessa <B> 7, 1250-146 Lisboa, "
+                "Portugal · zofia@example.org") in text
+    for text in both(load_case(DENIED), "reply-form"):
+        assert "Return to Karin Lindgren-Mayer (for Harold E. Lindgren): 3902 North Vassault Street" in text
