@@ -380,3 +380,16 @@ def test_the_reply_form_goes_back_to_the_sender() -> None:
                 "Portugal · zofia@example.org") in text
     for text in both(load_case(DENIED), "reply-form"):
         assert "Return to Karin Lindgren-Mayer (for Harold E. Lindgren): 3902 North Vassault Street" in text
+
+
+def test_a_gdpr_extension_moves_the_follow_ups_date_at_most_two_months() -> None:
+    log = [{"date": "2026-11-18", "action": "sent"}, {"date": "2026-11-20", "action": "received"},
+           {"date": "2026-12-15", "action": "extension", "note": "new date 2027-03-31"}]
+    case = _everyone_in("IE", log=log)
+    for text in both(case, "amendment-follow-up", Options(today=date(2027, 2, 1))):
+        assert_no_us_law(text)
+        assert ("You told me that you needed more time, in a notice I received on 15 Dec 2026, until 31 Mar 2027. "
+                "Article 12(3) allows an extension by at most two further months, told within the first month. My "
+                "request reached you on 20 Nov 2026. The first month ended on 20 Dec 2026, so the latest date for "
+                "your answer was 20 Feb 2027, not 31 Mar 2027.") in text
+        assert "I look forward to your answer by then." in text

@@ -185,7 +185,7 @@ def test_a_complaint_is_refused_before_there_is_anything_to_complain_of(full: Ca
     with pytest.raises(MissingDataError) as raised:
         generate(full, "complaint", "pdf", OPTIONS)
     assert str(raised.value) == ("complaint: a complaint fits a request that was refused or not answered in time, and "
-                                 "on 2026-11-22 it is sent; its deadline is 2027-01-22 (see `docgen status`)")
+                                 "on 22 Nov 2026 it is sent; its deadline is 22 Jan 2027 (see `docgen status`)")
     assert "complaint" not in available_documents(full, OPTIONS)
     assert "complaint" in available_documents(full, replace(OPTIONS, today=date(2027, 1, 23)))
 
