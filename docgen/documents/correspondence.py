@@ -127,7 +127,6 @@ def party_context(case: Case, options: Options, name: RequestName, title: str, l
         "representative": representative,
         "sender": signed_by,
         "signer": signed_by["name"],
-        "authority_text": signed_by["authority"],
         "preparer": preparer,
         "sent_by": dates_in_text(request.sent_by) if request.sent_by else None,
         "regime": limits.regime,
