@@ -20,7 +20,7 @@ from docgen.case.dates import display_day
 from docgen.case.model import Case, Clinician
 from docgen.documents.kind import DocumentKind
 from docgen.errors import MissingDataError
-from docgen.facts.emergency import country_of, emergency_numbers
+from docgen.facts.emergency import numbers_for
 from docgen.facts.formatting import format_mg
 from docgen.facts.makeup import LIQUID, TABLETS, Makeup, current_makeup, step_makeup
 from docgen.facts.taper import STOP, TaperStep
@@ -100,7 +100,6 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         chunks = room.pages(weeks)
         for part, chunk in enumerate(chunks, start=1):
             pages.append({"year": year, "month": month, "part": part, "parts": len(chunks), "weeks": chunk})
-    country = country_of(case.patient.country, case.patient.address)
     return {
         "title": TITLE,
         "size": LARGE_PRINT_SIZE if large else SIZE,
@@ -120,7 +119,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         "through": display_day(grid_last),
         "log_rows": LARGE_PRINT_LOG_ROWS if large else LOG_ROWS,
         "row_lines": LARGE_PRINT_ROW_LINES if large else ROW_LINES,
-        "emergency": emergency_numbers(country),
+        "emergency": numbers_for(case.patient),
         "events": _events(case, tapers),
     }
 

@@ -24,6 +24,7 @@ from docgen.facts.makeup import step_makeup
 from docgen.facts.taper import STOP
 from docgen.facts.taper_history import Change, Run, TaperHistory, taper_history
 from docgen.facts.taper_plan import PlannedTaper, display_name, latest_dose, percent_text, planned_tapers
+from docgen.facts.taper_summary import beyond_bound, held_doses
 from docgen.options import LARGE_PRINT_SIZE, Options
 
 if TYPE_CHECKING:
@@ -188,8 +189,9 @@ def _plan(planned: PlannedTaper) -> dict[str, Any]:
         "every_days": plan.every_days,
         "every_weeks": plan.every_days // 7 if plan.every_days % 7 == 0 else None,
         "start": display_day(plan.start.earliest),
-        "holds": [{"at": format_mg(hold.at_mg_per_day), "days": hold.days} for hold in plan.holds
-                  if hold.at_mg_per_day < planned.current_mg],
+        # the doses the schedule holds, for as long as it holds them (not the plan's hold doses)
+        "holds": [{"mg": format_mg(held.mg_per_day), "days": held.days, "start": display_day(held.start),
+                   "until": display_day(held.until)} for held in held_doses(planned)],
         "liquid_below": format_mg(plan.liquid_below_mg) if plan.liquid_below_mg is not None else None,
         "liquid_strength": format_mg(plan.liquid_mg_per_ml) if plan.liquid_mg_per_ml is not None else None,
         "strengths": [format_mg(strength) for strength in sorted(set(plan.tablets_mg), reverse=True)],
@@ -200,7 +202,9 @@ def _plan(planned: PlannedTaper) -> dict[str, Any]:
         "more_steps": max(0, len(steps) - PLAN_ROWS),
         "step_count": len(steps),
         "end_date": display_day(planned.schedule.end_date) if planned.schedule.end_date else None,
-        "warnings": len(planned.guideline_warnings()),
+        "beyond": [{"steps": list(found.steps), "date": display_day(found.last), "before": format_mg(found.before_mg),
+                    "after": format_mg(found.after_mg), "percent": percent_text(found.percent), "cause": found.cause}
+                   for found in beyond_bound(planned)],
     }
 
 

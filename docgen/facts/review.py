@@ -1,6 +1,8 @@
 """What `docgen validate` reports: a short summary of a case (its taper phases and switches
-among it, and the rules each request is written under and why), and warnings for things that are allowed but worth a second look: reductions beyond
-the 2025 guideline's bound, and symptoms whose relation to the dose changes is ambiguous."""
+among it, and the rules each request is written under and why), and warnings for things that are
+allowed but worth a second look: reductions beyond the 2025 guideline's bound, symptoms whose
+relation to the dose changes is ambiguous, and a therapist letter whose prescriber has no phone
+number to call the same day."""
 
 from __future__ import annotations
 
@@ -112,3 +114,11 @@ def iter_warnings(case: Case, table: EquivalenceTable = EquivalenceTable.ASHTON)
                                "an entity may decline to amend what it did not create (45 CFR 164.526(a)(2)(i))")
     for field, message in request_log.iter_problems(case):
         yield Warning_(field, message)
+    letter = case.therapist_letter
+    if letter is not None:
+        for index, clinician in enumerate(case.clinicians):
+            if clinician.id == letter.from_ and not (clinician.phone or "").strip():
+                yield Warning_(f"clinicians[{index}].phone",
+                               f"the therapist letter is from {_excerpt(clinician.name)}, who has no phone number: "
+                               "its warning signs ask the therapist to call the prescriber the same day, so the "
+                               "letter should give one")

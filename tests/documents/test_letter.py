@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -191,23 +192,29 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
         "authorization": "“Release of information signed by the patient 2026-11-02”",
         "regimen": "clonazepam (Klonopin), 0.75 mg/day since 8 Sep 2025 (indication: panic disorder)",
         "phone": "+1 217 555 0110",
-        "start": "Projected schedule from the current 0.75 mg/day, first reduction on 7 Dec 2026:",
+        "where": ("Where we are. From the current 0.75 mg/day (since 8 Sep 2025), the first reduction is step 1 on "
+                  "7 Dec 2026, to 0.6875 mg/day. The projected schedule has 26 steps and reaches 0 mg/day on 1 Jan 2029; "
+                  "the liquid starts at step 5, on 24 May 2027 (0.45 mg/day)."),
         # first step by hand: 0.75 x 0.9 = 0.675 = 10.8 x 0.0625 -> 11 x 0.0625 = 0.6875 on 7 Dec 2026,
         # a change of 0.0625 mg, 0.0625 / 0.75 = 8.3%
-        "rows": ["1 7 Dec 2026 0.6875 −0.0625 mg 8.3% tablet",
-                 "2 4 Jan 2027 0.625 −0.0625 mg 9.1% tablet",
-                 "4 1 Mar 2027 0.5 −0.0625 mg 11.1% tablet",
-                 "5 24 May 2027 0.45 −0.05 mg 10% liquid 4.5 mL after a 56-day hold; liquid starts",
-                 "8 16 Aug 2027 0.33 −0.04 mg 10.8% liquid 3.3 mL"],
-        "not_rows": ["9 13 Sep 2027"],
-        "more": "18 more steps follow.",
-        "end": "The projected end, the step to 0 mg/day, is on 1 Jan 2029.",
-        "hold": "A planned hold of 56 days (8 weeks) comes at 0.5 mg/day.",
-        "liquid": "below 0.5 mg/day the dose is a liquid (0.1 mg/mL)",
+        "rows": ["1 7 Dec 2026 0.6875 −0.0625 mg 8.3% 1 × 0.5 mg + 1½ × 0.125 mg",
+                 "2 4 Jan 2027 0.625 −0.0625 mg 9.1% 1 × 0.5 mg + 1 × 0.125 mg",
+                 "4 1 Mar 2027 0.5 −0.0625 mg 11.1% 1 × 0.5 mg",
+                 "5 24 May 2027 0.45 −0.05 mg 10% 4.5 mL of 0.1 mg/mL 0.5 mg/day held 56 days longer (planned hold); liquid starts",
+                 "8 16 Aug 2027 0.33 −0.04 mg 10.8% 3.3 mL of 0.1 mg/mL",
+                 "26 1 Jan 2029 0 (stop) −0.05 mg 100% —"],
+        "steps": 26,
+        # the plan's hold at 0.5 mg/day: 0.5 mg/day reached on 1 Mar 2027, kept 28 + 56 days
+        "hold": "The plan's hold keeps 0.5 mg/day for 84 days (12 weeks), from 1 Mar 2027 to 24 May 2027, 56 days longer than the usual interval.",
+        "liquid": "0.0625 mg in tablets and, below 0.5 mg/day, 0.1 mL of a 0.1 mg/mL liquid (0.01 mg)",
+        "why": None,
+        "rule": "Slow or pause if withdrawal symptoms emerge (the 2025 joint guideline's general rule; the plan itself does not say when).",
         "arithmetic": None,
+        "beyond": None,
         "requests": ["Please tell me if sleep falls below about four hours a night for more than a week, so we can hold the next step.",
                      "Please do not treat a return of tremor or sound sensitivity after a reduction as a sign of a failed taper without speaking to me first."],
-        "signature": ["Sincerely,", "Gregory Marsh, MD", "Psychiatry, Prairie View Psychiatric Associates", "cc: Theresa M. Kowalczyk (patient)"],
+        "signature": ["Sincerely,", "______________________________________", "Gregory Marsh, MD", "Psychiatry, Prairie View Psychiatric Associates",
+                      "Phone +1 217 555 0110", "cc: Theresa M. Kowalczyk (patient) · Attached: the full projected schedule"],
     },
     "taper-with-therapist": {
         "path": THERAPIST,
@@ -221,24 +228,40 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
         "authorization": "“Release of information signed by the patient 2025-03-31”",
         "regimen": "diazepam (Valium), 13 mg/day since 19 Oct 2026",
         "phone": "+1 503 555 0120",
-        "start": "Projected schedule from the current 13 mg/day, first reduction on 16 Nov 2026:",
+        # the letter is dated 20 Nov 2026: step 1 (16 Nov) is past, step 2 is the next
+        "where": ("Where we are. Step 1 (16 Nov 2026, to 12 mg/day) was planned before the date of this letter; the case "
+                  "file's latest dose entry is 13 mg/day since 19 Oct 2026, and the schedule assumes that step as planned. "
+                  "The next reduction is step 2 on 14 Dec 2026, to 11 mg/day. The projected schedule has 27 steps and reaches "
+                  "0 mg/day on 7 Jan 2030; the liquid starts at step 12, on 1 May 2028 (1.8 mg/day)."),
         # first step by hand: 13 x 0.9 = 11.7 -> 12 (1 mg units) on 16 Nov 2026, 1/13 = 7.7%
-        "rows": ["1 16 Nov 2026 12 −1 mg 7.7% tablet",
-                 "7 3 May 2027 6 −1 mg 14.3% tablet",
-                 "8 28 Jun 2027 5 −1 mg 16.7% tablet after a 28-day hold"],
-        "not_rows": ["9 20 Sep 2027"],
-        "more": "19 more steps follow, with the switch to the liquid on 1 May 2028 (at 1.8 mg/day).",
-        "end": "The projected end, the step to 0 mg/day, is on 7 Jan 2030.",
-        "hold": "A planned hold of 28 days (4 weeks) comes at 6 mg/day.",
-        "liquid": "below 2 mg/day the dose is a liquid (1 mg/mL)",
-        "arithmetic": ("A note on the arithmetic. From 5 to 2 mg/day (20 Sep 2027 to 3 Apr 2028) and from 0.5 to 0.2 mg/day "
-                       "(28 May 2029 to 10 Dec 2029), a 10% step is smaller than what can be measured (1 mg in tablets; "
-                       "0.1 mL of the liquid). There the schedule steps down by that amount after 56 to 84 extra days, "
-                       "keeping the average pace within the plan, so those steps are 20% to 33.3% of the dose"),
+        "rows": ["1 16 Nov 2026 12 −1 mg 7.7% 1 × 10 mg + 1 × 2 mg planned before this letter",
+                 "7 3 May 2027 6 −1 mg 14.3% 1 × 5 mg + ½ × 2 mg",
+                 "8 28 Jun 2027 5 −1 mg 16.7% 1 × 5 mg 6 mg/day held 28 days longer (planned hold)",
+                 "11 3 Apr 2028 2 −1 mg 33.3% 1 × 2 mg 84 days later (smallest measurable step); beyond the 25% bound",
+                 "12 1 May 2028 1.8 −0.2 mg 10% 1.8 mL of 1 mg/mL liquid starts",
+                 "27 7 Jan 2030 0 (stop) −0.2 mg 100% —"],
+        "steps": 27,
+        "hold": "The plan's hold keeps 6 mg/day for 56 days (8 weeks), from 3 May 2027 to 28 Jun 2027, 28 days longer than the usual interval.",
+        "liquid": "1 mg in tablets and, below 2 mg/day, 0.1 mL of a 1 mg/mL liquid (0.1 mg)",
+        "why": ("The reason for the taper: long-term use since 2016; daytime drowsiness and memory complaints; Devon asked to "
+                "come off. The patient agreed to this plan on 19 Oct 2026, and the pace follows the patient's tolerance"),
+        "rule": "Slow or pause if withdrawal symptoms make work or sleep hard for more than a week (the plan's own rule).",
+        "arithmetic": ("Where the unit is too coarse. From 5 to 2 mg/day and from 0.5 to 0.2 mg/day, a 10% step is smaller "
+                       "than what can be measured, so the schedule steps down one measurable amount (1 mg; 0.1 mL) after "
+                       "56 to 84 extra days; those steps are 20% to 33.3% of the dose."),
+        "beyond": ("Steps beyond the guideline's general bound. The 2025 joint guideline's general bound is 25% every two weeks. "
+                   "2 steps of this schedule go beyond it. I will consider them, and any option below, with the patient "
+                   "before they come; nothing about them is decided yet. "
+                   "Step 11, 3 Apr 2028: 3 → 2 mg/day, a 33.3% reduction. Why: the smallest amount the tablets can measure is "
+                   "1 mg. An option the plan allows: the 1 mg/mL liquid from this step on, rather than below 2 mg/day; it "
+                   "measures 0.1 mg, so the step could be 3 → 2.7 mg/day (10%). "
+                   "Step 26, 10 Dec 2029: 0.3 → 0.2 mg/day, a 33.3% reduction. Why: the smallest amount the liquid can measure "
+                   "is 0.1 mL (0.1 mg). The plan names no form that measures less at this dose."),
         "requests": ["Please let me know if panic attacks return on more than two days in a week.",
                      "If Devon describes akathisia, thoughts of self-harm or confusion, please contact me the same day.",
                      "Please share any change in the CBT plan that could affect the timing of the next reduction."],
-        "signature": ["Sincerely,", "Naomi Feld, MD", "Psychiatry, Harbor Psychiatry Group", "cc: Devon K. Achterberg (patient)"],
+        "signature": ["Sincerely,", "______________________________________", "Naomi Feld, MD", "Psychiatry, Harbor Psychiatry Group",
+                      "Phone +1 503 555 0120", "cc: Devon K. Achterberg (patient) · Attached: the full projected schedule"],
     },
 }
 
@@ -263,9 +286,17 @@ def _both(rendered: dict[str, Any]) -> tuple[str, str]:
     return rendered["pdf"], rendered["docx"]
 
 
-def test_two_pages_at_most_each_naming_the_patient(rendered: dict[str, Any]) -> None:
+def _attachment_start(pages: list[str]) -> int:
+    """The index of the first page of the attached schedule."""
+    return next(index for index, page in enumerate(pages) if "Attached: the projected" in page)
+
+
+def test_two_pages_of_letter_then_the_schedule_each_naming_the_patient(rendered: dict[str, Any]) -> None:
     facts, pages = rendered["facts"], rendered["pages"]
-    assert 1 <= len(pages) <= 2
+    body = _attachment_start(pages)
+    assert 1 <= body <= 2  # the letter itself, then the attached schedule on pages of its own
+    assert facts["signature"][2] in pages[body - 1] and "Confidentiality notice" in pages[body - 1]
+    assert "Sincerely," in pages[body - 1]  # the signature is never alone on a page
     for number, page in enumerate(pages, start=1):
         assert facts["furniture"] in page
         assert f"Page {number} of {len(pages)}" in page
@@ -300,53 +331,70 @@ def test_regimen_plan_and_schedule(rendered: dict[str, Any]) -> None:
     for text in _both(rendered):
         assert facts["regimen"] in text
         assert "the taper is set out below" in text
+        # why, the agreement, the plan's own rule and the patient's say
+        if facts["why"]:
+            assert facts["why"] in text
+        else:
+            assert "The reason for the taper" not in text and "agreed to this plan" not in text
+        assert "follows the patient's tolerance, not the calendar" in text
+        assert "the medication will never be stopped abruptly" in text
+        assert facts["rule"] in text
+        assert "A wish to slow down or to stop is welcome: please encourage the patient to bring it to me" in text
         # the approach
         assert "Each step takes 10% off the current dose, about every 28 days (4 weeks)" in text
         assert "so the steps get smaller in milligrams as the dose falls" in text
-        assert "The pace follows the patient's tolerance" in text
-        assert "any step can be held longer" in text
-        assert "will never be stopped abruptly" in text
         assert facts["hold"] in text
         assert facts["liquid"] in text
-        # the schedule
-        assert facts["start"] in text
-        assert "Step Date mg/day Change % Form Note" in text
+        assert "A planned hold of" not in text
+        # where we are, and the full schedule attached
+        assert facts["where"] in text
+        assert "The attached page lists every step and what it is made of." in text
+        assert "This schedule is a projection, not a promise: the dates move whenever a step is held or slowed" in text
+        assert "Step Date mg/day Change % Made of Note" in text
         for row in facts["rows"]:
             assert row in text
-        for row in facts["not_rows"]:
-            assert row not in text
-        assert facts["more"] in text
-        assert facts["end"] in text
-        assert "This schedule is a projection, not a promise: the pace follows how the patient tolerates each step" in text
+        assert "more steps follow" not in text
         if facts["arithmetic"]:
             assert facts["arithmetic"] in text
         else:
-            assert "A note on the arithmetic" not in text
+            assert "Where the unit is too coarse" not in text
+        if facts["beyond"]:
+            assert facts["beyond"] in text.replace("• ", "")
+        else:
+            assert "beyond the guideline" not in text and "beyond the 25% bound" not in text
+        assert "average pace" not in text
+
+
+def test_every_step_is_in_the_attached_schedule(rendered: dict[str, Any]) -> None:
+    facts, pages = rendered["facts"], rendered["pages"]
+    attached = " ".join(pages[_attachment_start(pages):])
+    numbers = re.findall(r"(?:^|\s)(\d+) (\d{1,2} [A-Z][a-z]{2} \d{4}) (\d+(?:\.\d+)?)(?: \(stop\))? −", attached)
+    assert [int(number) for number, _day, _mg in numbers] == list(range(1, facts["steps"] + 1))
 
 
 def test_what_the_therapist_can_help_with(rendered: dict[str, Any]) -> None:
     for text in _both(rendered):
         assert "Coping skills and CBT for withdrawal symptoms" in text
         assert "CBT-I for sleep" in text
-        assert "“Windows and waves.” Patients commonly report this pattern" in text
+        assert "“Windows and waves.” Patients commonly report stretches of relief (windows)" in text
         assert "not a finding of controlled studies" in text
         assert "a wave is not by itself a sign that the taper has failed" in text
-        assert "encourage the patient to bring any concern about the medication, the dose or the pace directly to me" in text
-        assert "Please send me, rather than advise on, any question about the dose or the schedule" in text
-        assert "any request to change, add or stop a medication" in text
+        assert "Please send me, rather than advise on, any question about the medication, the dose or the schedule" in text
+        assert "any wish to change, add or stop a medication" in text
+        assert "encourage the patient to bring them to me directly" in text
 
 
-def test_warning_signs_and_where_to_call(rendered: dict[str, Any]) -> None:
+def test_warning_signs_emergency_care_first_then_the_prescriber(rendered: dict[str, Any]) -> None:
     facts = rendered["facts"]
     for text in _both(rendered):
-        assert "Warning signs that need an urgent call" in text
+        assert "Warning signs: emergency care first" in text
         assert "not because they are expected" in text
         assert "typically associated with stopping high doses abruptly" in text
         for flag in ("a seizure", "confusion or delirium", "hallucinations or paranoia", "suicidal thoughts or self-harm"):
             assert flag in text
-        assert f"please call me the same day at {facts['phone']}" in text
-        assert "In an emergency, call 911." in text
-        assert "988 Suicide & Crisis Lifeline (call or text 988)" in text
+        assert ("If any occurs, the patient needs emergency care first: call 911; for suicidal thoughts, "
+                "988 Suicide & Crisis Lifeline (call or text 988), at any hour. "
+                f"Then please call me the same day at {facts['phone']}.") in text
 
 
 def test_requests_closing_signature_and_notice(rendered: dict[str, Any]) -> None:
@@ -356,13 +404,14 @@ def test_requests_closing_signature_and_notice(rendered: dict[str, Any]) -> None
     assert f"Specific requests {numbered}" in pdf
     assert f"Specific requests {numbered}" in docx
     for text in (pdf, docx):
-        assert f"I would be glad to talk by phone ({facts['phone']}) or to meet jointly with you and the patient." in text
-        assert "Confidentiality notice. This letter contains protected health information" in text
+        assert "I would be glad to talk by phone or to meet with you and the patient." in text
+        assert f"Confidentiality notice. Protected health information, shared for treatment and coordination of care" in text
         assert "Prepared with docgen from the patient's case file. Not medical or legal advice." in text
     assert " ".join(facts["signature"]) + " Confidentiality notice." in pdf
-    lines = rendered["docx_lines"]
+    lines = [line for line in rendered["docx_lines"] if line]
     signature = lines.index(facts["signature"][0])
-    assert [line for line in lines[signature:] if line][:3] == [facts["signature"][0], facts["signature"][1] + " " + facts["signature"][2], facts["signature"][3]]
+    assert lines[signature:signature + 4] == [facts["signature"][0], facts["signature"][1],
+                                              " ".join(facts["signature"][2:5]), facts["signature"][5]]
 
 
 # -- cases without a plan or without the letter --------------------------------------------------------
@@ -382,7 +431,8 @@ def test_without_a_taper_plan_the_letter_describes_the_regimen_and_invents_nothi
         for invented in ("Projected schedule", "Step Date", "10% off", "projected end", "projection, not a promise", "liquid", "the taper is set out below"):
             assert invented not in text
         assert "permitted under HIPAA (45 CFR 164.506(c)(2))" in text
-        assert "Warning signs that need an urgent call" in text
+        assert "Warning signs: emergency care first" in text
+        assert "Attached: the" not in text
 
 
 def test_without_a_therapist_letter_the_error_names_it() -> None:
@@ -413,9 +463,9 @@ def test_a_minimal_letter_without_optional_parts() -> None:
         assert "22 Nov 2026" in text
         assert "authorization" not in text
         assert "Specific requests" not in text
-        assert "please call me the same day through Prairie View Psychiatric Associates" in text
-        assert "I would be glad to talk by phone or to meet jointly" in text
+        assert "I would be glad to talk by phone or to meet with you" in text
         assert "Phone " not in text
+        assert "Then please call me the same day through Prairie View Psychiatric Associates." in text
     assert "Gregory Marsh, MD Psychiatry · Prairie View Psychiatric Associates 410 Commerce Drive, Suite 200 · Westbrook, IL 62703 22 Nov 2026" in pdf
 
 
@@ -448,9 +498,12 @@ def test_two_tapers_each_get_their_plan() -> None:
     pdf, docx, _pages = _letter_text(case)
     for text in (pdf, docx):
         assert "during the clonazepam and baclofen tapers" in text
-        assert "The clonazepam taper Approach. Each step takes 10% off" in text
-        assert "The baclofen taper Approach. Each step takes 25% off the current dose, about every 14 days (2 weeks)" in text
-        assert "1 1 Jan 2027 7.5 −2.5 mg 25% tablet" in text
+        assert "The clonazepam taper The pace follows" in text
+        assert "The baclofen taper The pace follows" in text
+        assert "Each step takes 25% off the current dose, about every 14 days (2 weeks)" in text
+        assert "Attached: the projected clonazepam schedule" in text
+        assert "Attached: the projected baclofen schedule" in text
+        assert "1 1 Jan 2027 7.5 −2.5 mg 25% tablets (strengths not given)" in text
         assert "baclofen (Lioresal), 10 mg/day since 1 Jun 2026" in text
 
 

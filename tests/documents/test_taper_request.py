@@ -103,7 +103,13 @@ def test_it_cites_the_guideline_as_the_guidelines_and_proposes_the_plan() -> Non
     assert ("[body] Slow or pause if withdrawal symptoms make work or sleep hard for more than a week: the plan’s own "
             "rule.") in text
     assert "21 more steps follow, to 0 mg/day on 7 Jan 2030 if every step goes as planned." in text
-    assert "so 2 steps are larger than 25% of the dose" in text
+    assert ("2 steps of the projection go beyond the guideline's general bound: step 11 (3 Apr 2028, 3 → 2 mg/day, 33.3%, "
+            "where a 10% step is smaller than what can be measured); step 26 (10 Dec 2029, 0.3 → 0.2 mg/day, 33.3%, "
+            "where a 10% step is smaller than what can be measured). I would like to discuss those steps with you "
+            "before they come.") in text
+    # the hold as the schedule holds it: 6 mg/day from 3 May 2027, 28 days' interval plus the 28-day hold
+    assert "The plan's hold keeps 6 mg/day for 56 days, from 3 May 2027 to 28 Jun 2027." in text
+    assert "A hold of 28 days comes at" not in text
 
 
 def test_it_asks_for_a_written_reply_and_is_not_medical_advice() -> None:

@@ -1,0 +1,5 @@
+"""``python -m docgen``: the same command as ``docgen``."""
+
+from docgen.cli import main
+
+main()
