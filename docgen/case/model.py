@@ -47,6 +47,8 @@ SymptomCategory = Literal["motor", "sensory", "cognitive", "autonomic", "sleep",
 EventKind = Literal["visit", "diagnosis", "test", "hospitalization", "other"]
 FindingResult = Literal["positive", "negative", "inconclusive", "not_tested"]
 Decision = Literal["accepted", "partly_accepted", "denied", "extended"]
+#: The grounds on which 45 CFR 164.526(a)(2) lets an entity deny an amendment, (i) to (iv).
+DenialGround = Literal["not_created", "not_in_record_set", "not_available", "accurate_and_complete"]
 LogAction = Literal["sent", "received", "call", "extension", "decision", "note"]
 SendMethod = Literal["fax", "mail", "certified mail", "portal", "email", "hand"]
 
@@ -223,6 +225,10 @@ class Representative(_Model):
     name: Name = Field(description="Their name. Not empty.")
     authority: Text | None = Field(default=None, description="What gives them the right to act "
                                                              "(`health care power of attorney dated 2025-03-01`).")
+    address: Lines = Field(default=[], description="Their postal address, one entry per line, for the sender block "
+                                                   "and replies; where absent, the patient's.")
+    phone: Text | None = Field(default=None, description="Their phone number.")
+    email: Text | None = Field(default=None, description="Their email address.")
 
 
 class AmendmentItem(_Model):
@@ -235,6 +241,11 @@ class AmendmentItem(_Model):
     requested_text: Text | None = Field(default=None, description="The amendment asked for; where absent, docgen "
                                                                   "proposes an addition from the case.")
     source: Text | None = Field(default=None, description="Where the record can be found.")
+    reason: Text | None = Field(default=None, description="Why this entry is incomplete or inaccurate, in the "
+                                                          "patient's own words: the statement of disagreement "
+                                                          "answers a denial with it, item by item.")
+    evidence: Lines = Field(default=[], description="What supports the reason (`Pharmacy record 2012-2024`), one "
+                                                    "entry per document.")
 
 
 class NotifyEntry(_Model):
@@ -252,6 +263,11 @@ class Response(_Model):
                                                                       "come.")
     decision: Decision | None = Field(default=None, description="What was decided.")
     basis: Text | None = Field(default=None, description="The reason the entity gave for a denial, as written.")
+    grounds: list[DenialGround] = Field(default=[], description="Which grounds of 45 CFR 164.526(a)(2) the denial "
+                                                                "rests on: not_created, not_in_record_set, "
+                                                                "not_available (not open to inspection under 164.524) "
+                                                                "or accurate_and_complete; where absent, read from "
+                                                                "the basis.")
     extended_to: PartialDate | None = Field(
         default=None, description="With decision: extended, the new date the entity gave."
     )

@@ -1,10 +1,13 @@
-"""The HIPAA amendment request (45 CFR 164.526): a US block letter from the patient, or from
-their personal representative, to the covered entity that holds the record.
+"""The amendment request: under 45 CFR 164.526, a US block letter to the covered entity that holds
+the record; under GDPR (or UK GDPR) Art. 16, a request to the controller to complete the record with
+a supplementary statement, answered within one month (Art. 12(3)). It comes from the patient, or
+from their personal representative on the patient's behalf; a recipient in a country whose rules
+docgen does not state is refused (``docgen.facts.jurisdiction``).
 
-The context holds the parties, each item (with a proposed addition where the case gives no
-wording), the facts of the reason (``docgen.facts.evidence``) and the response dates
-(``docgen.facts.deadlines``). The follow-up and the statement of disagreement reuse ``letter_context``
-and ``missing_amendment``; all wording is in the templates.
+The context holds the parties (``docgen.documents.correspondence``), each item (with a proposed
+addition where the case gives no wording), the facts of the reason (``docgen.facts.evidence``) and
+the response dates. The follow-up and the statement of disagreement reuse ``letter_context`` and
+``missing_amendment``; all wording is in the templates.
 """
 
 from __future__ import annotations
@@ -15,29 +18,33 @@ from typing import TYPE_CHECKING, Any
 from docgen.case.dates import display_day
 from docgen.case.model import Amendment, Case
 from docgen.documents import timeline
+from docgen.documents.correspondence import (
+    DEFAULT_ATTENTION,
+    LETTER_SIZE,
+    party_context,
+    rules_of,
+    salutation,
+)
 from docgen.documents.kind import DocumentKind
 from docgen.facts import evidence, history
 from docgen.facts.deadlines import COMPLAINT_WITHIN_DAYS, EXTENSION_DAYS, Deadlines
+from docgen.facts.equivalence import looks_like_benzodiazepine
+from docgen.facts.jurisdiction import unsupported
 from docgen.options import Options
 
 if TYPE_CHECKING:
     from docgen.documents.timeline.fitting import Measure
-from docgen.facts.equivalence import looks_like_benzodiazepine
+
+__all__ = ["DEFAULT_ATTENTION", "LETTER_SIZE", "KIND", "TITLE", "build_context", "letter_context", "missing",
+           "missing_amendment", "request_date", "salutation", "state_rule", "title_of"]
 
 TEMPLATE = "amendment.xml.j2"
 TITLE = "Request to amend health information (45 CFR 164.526)"
-
-#: Letters are set a little larger than the timeline (DESIGN.md: body 10-11 pt).
-LETTER_SIZE = 10.0
+GDPR_TITLES = {"gdpr": "Request to complete personal data with a supplementary statement (GDPR Art. 16)",
+               "uk-gdpr": "Request to complete personal data with a supplementary statement (UK GDPR Art. 16)"}
 
 #: States whose added right a letter may name (REFERENCE.md section 1); no other is claimed.
 _STATES = {"wa": "WA", "washington": "WA", "ca": "CA", "california": "CA"}
-
-#: Every covered entity designates a privacy official (45 CFR 164.530(a)(1)): the default addressee.
-DEFAULT_ATTENTION = "Privacy Officer"
-_GROUP_WORDS = {"management", "department", "services", "office", "unit", "team"}
-
-_PREPARER_ROLES = {"advocate": "advocate", "family": "family member", "clinician": "clinician"}
 
 #: The last request date whose deadlines (receipt, 60 days, a 30-day extension) the calendar holds.
 _LATEST_REQUEST = date(9999, 6, 30)
@@ -48,13 +55,17 @@ def missing(case: Case) -> str | None:
 
 
 def missing_amendment(case: Case, document: str, label: str) -> str | None:
-    """What every amendment document needs: the section, a full request date, wording to propose."""
+    """What every amendment document needs: the section, a recipient whose rules docgen states, a
+    full request date and wording to propose."""
     amendment = case.amendment
     if amendment is None:
         return f"{document}: this case file has no amendment section; {label} needs one (see `docgen schema`)"
+    problem = unsupported(amendment.to, "amendment.to", document)
+    if problem is not None:
+        return problem
     if amendment.date is not None and not amendment.date.is_exact:
         return (f"{document}: amendment.date is {amendment.date.isoformat()}; the date of a request must be a full "
-                "date (YYYY-MM-DD), since the 60 days of 45 CFR 164.526(b)(2) are counted from it")
+                "date (YYYY-MM-DD), since its time limits are counted from it")
     if amendment.date is not None and amendment.date.earliest > _LATEST_REQUEST:
         return (f"{document}: amendment.date is {amendment.date.isoformat()}; the deadlines counted from it would "
                 "fall after the year 9999; expected the date the request is sent")
@@ -78,27 +89,20 @@ def state_rule(state: str | None) -> str | None:
     return _STATES.get(state.strip().casefold())
 
 
-def salutation(attention: str) -> str:
-    """"Privacy Officer", but "Health Information Management team" for an office or department."""
-    words = attention.split()
-    if words and words[-1].casefold() in _GROUP_WORDS:
-        return f"{attention} team"
-    return attention
+def title_of(case: Case, us_title: str, gdpr_titles: dict[str, str]) -> str:
+    """The document's title under the rules of the request's recipient."""
+    amendment = case.amendment
+    assert amendment is not None, "missing_amendment() is checked first"
+    regime = rules_of("amendment", amendment).regime
+    return us_title if regime == "us" else gdpr_titles[regime]
 
 
 def letter_context(case: Case, options: Options, title: str, letter_date: date) -> dict[str, Any]:
-    """What every amendment letter shares: the parties, the items, the reason's facts."""
+    """What every amendment letter shares: the parties and the law (``party_context``), the items
+    and the reason's facts."""
     amendment = case.amendment
     assert amendment is not None, "missing_amendment() is checked first"
-    patient = case.patient
-    representative = amendment.representative
-    signer = representative.name if representative is not None else patient.name
-    prepared = case.prepared_by
-    preparer = None
-    if prepared is not None and prepared.role != "patient" and prepared.name.strip() not in (signer.strip(), patient.name.strip()):
-        preparer = {"name": prepared.name, "role": _PREPARER_ROLES.get(prepared.role or "")}
-
-    attention = amendment.to.attention or DEFAULT_ATTENTION
+    context = party_context(case, options, "amendment", title, letter_date)
     sources = history.Sources()
     items = []
     author_ids = []
@@ -109,30 +113,22 @@ def letter_context(case: Case, options: Options, title: str, letter_date: date) 
             "number": number,
             "record": item.record,
             "date": item.date.display() if item.date else None,
+            "exact": item.date.is_exact if item.date else False,
             "author": author.name if author else None,
+            "author_organization": author.organization if author else None,
             "marker": history.marker(sources.cite(item.source)),
             "current_text": item.current_text,
             "requested_text": item.requested_text,
+            "reason": item.reason,
+            "evidence": item.evidence,
         })
     facts = evidence.facts(case, options.table, sources, author_ids)
     proposed = any(item.requested_text is None for item in amendment.items)
     requested_texts = [item.requested_text for item in amendment.items]
-    return {
-        "title": title,
-        "size": LETTER_SIZE,
-        "page": options.page,
-        "patient": patient,
-        "date_of_birth": patient.date_of_birth.display() if patient.date_of_birth else None,
-        "generated": display_day(options.today),
-        "letter_date": display_day(letter_date),
-        "recipient": amendment.to,
-        "attention": attention,
-        "salutation": salutation(attention),
-        "representative": representative,
-        "signer": signer,
-        "preparer": preparer,
-        "sent_by": amendment.sent_by,
-        "state": state_rule(amendment.state),
+    us = context["regime"] == "us"
+    context.update({
+        "us": us,
+        "state": state_rule(amendment.state) if us else None,
         "notify": amendment.notify,
         "items": items,
         "facts": facts,
@@ -141,8 +137,9 @@ def letter_context(case: Case, options: Options, title: str, letter_date: date) 
         "enclosure": options.enclosure,
         "enclosure_title": timeline.TITLE,
         "extension_days": EXTENSION_DAYS,
-        "complaint_days": COMPLAINT_WITHIN_DAYS,
-    }
+        "complaint_days": COMPLAINT_WITHIN_DAYS if us else None,
+    })
+    return context
 
 
 def build_context(case: Case, options: Options, level: int = 0, measure: Measure | None = None) -> dict[str, Any]:
@@ -150,13 +147,19 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     amendment = case.amendment
     assert amendment is not None, "missing() is checked first"
     sent = request_date(amendment, options)
-    deadlines = Deadlines.of(sent, options.receipt_days)
-    context = letter_context(case, options, TITLE, sent)
+    context = letter_context(case, options, title_of(case, TITLE, GDPR_TITLES), sent)
+    if context["us"]:
+        deadlines = Deadlines.of(sent, options.receipt_days)
+        receipt, decision, latest = deadlines.receipt, deadlines.decision, deadlines.latest
+    else:
+        limits = rules_of("amendment", amendment)
+        receipt = Deadlines.of(sent, options.receipt_days).receipt
+        decision, latest = limits.due(receipt), limits.latest(receipt)
     context["deadlines"] = {
-        "receipt_days": deadlines.receipt_days,
-        "receipt": display_day(deadlines.receipt),
-        "decision": display_day(deadlines.decision),
-        "latest": display_day(deadlines.latest),
+        "receipt_days": options.receipt_days,
+        "receipt": display_day(receipt),
+        "decision": display_day(decision),
+        "latest": display_day(latest),
     }
     return context
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from docgen.case.dates import display_day
 from docgen.case.model import Case
 from docgen.documents.correspondence import (
     log_rows,
@@ -65,12 +66,12 @@ def build_complaint(case: Case, options: Options, name: RequestName) -> dict[str
     state = request_status(case, name, options)
     why = grounds(state)
     if why is None:
-        due = f"; its deadline is {state.due.isoformat()}" if state.due is not None and state.stage != "answered" else ""
+        due = f"; its deadline is {display_day(state.due)}" if state.due is not None and state.stage != "answered" else ""
         decision = (f"it was answered ({state.decision})" if state.stage == "answered" and state.decision
                     else f"it is {state.stage}")
         raise MissingDataError(
             f"{_NAMES[name]}: a complaint fits a request that was refused or not answered in time, and on "
-            f"{options.today.isoformat()} {decision}{due} (see `docgen status`)")
+            f"{display_day(options.today)} {decision}{due} (see `docgen status`)")
     context = party_context(case, options, name, TITLE if state.regime == "us" else GDPR_TITLE, options.today)
     response = request.response
     items: list[dict[str, Any]] = []

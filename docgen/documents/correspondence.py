@@ -1,7 +1,9 @@
-"""What the letters about a request share: the parties, the rules that govern the request, its
+"""What the letters about a request share: the parties (the sender is whoever signs: the patient,
+or a personal representative on the patient's behalf), the rules that govern the request, its
 dates from the log (``docgen.facts.requests``), and the refusal of a document for a request that
 is missing, undated or addressed somewhere whose rules docgen does not state. The wording is in
-the templates; this module only computes."""
+the templates; this module only computes. Every letter about a request, the amendment request and
+its follow-ups included, takes its parties from ``party_context``."""
 
 from __future__ import annotations
 
@@ -9,14 +11,20 @@ from datetime import date
 from typing import Any
 
 from docgen.case.dates import display_day
-from docgen.case.model import Case, LogEntry
-from docgen.documents.amendment import DEFAULT_ATTENTION, LETTER_SIZE, salutation
+from docgen.case.model import Case, LogEntry, Patient, Representative
+from docgen.facts.formatting import dates_in_text
 from docgen.facts.jurisdiction import RequestName, Rules, country_name, locate, supervisory_authority, unsupported
 from docgen.facts.requests import SECTIONS, Request, RequestStatus, request_of, request_rules, status
 from docgen.options import Options
 
+#: Letters are set a little larger than the timeline (DESIGN.md: body 10-11 pt).
+LETTER_SIZE = 10.0
+
+#: Every covered entity designates a privacy official (45 CFR 164.530(a)(1)): the default addressee.
+DEFAULT_ATTENTION = "Privacy Officer"
 #: Art. 37-38 GDPR: a request goes to the controller's data protection officer where it has one.
 GDPR_ATTENTION = "Data Protection Officer"
+_GROUP_WORDS = {"management", "department", "services", "office", "unit", "team"}
 
 _PREPARER_ROLES = {"advocate": "advocate", "family": "family member", "clinician": "clinician"}
 _LAWS = {"us": "HIPAA", "gdpr": "the GDPR", "uk-gdpr": "the UK GDPR"}
@@ -24,6 +32,34 @@ _SHORT_LAWS = {"us": "HIPAA", "gdpr": "GDPR", "uk-gdpr": "UK GDPR"}
 _WHAT = {"amendment": "the request to amend health information", "access": "the request for copies of records"}
 #: The last request date whose deadlines (receipt, extension, complaint) the calendar holds.
 LATEST_REQUEST = date(9999, 1, 31)
+
+
+def salutation(attention: str) -> str:
+    """"Privacy Officer", but "Health Information Management team" for an office or department."""
+    words = attention.split()
+    if words and words[-1].casefold() in _GROUP_WORDS:
+        return f"{attention} team"
+    return attention
+
+
+def sender(patient: Patient, representative: Representative | None) -> dict[str, Any]:
+    """Who the letter is from: the person who signs it. A personal representative writes on the
+    patient's behalf, with their authority (its dates as documents show dates), and their own
+    address where the case gives one, else the patient's (where replies go)."""
+    if representative is None:
+        return {"name": patient.name, "on_behalf_of": None, "authority": None, "address": patient.address,
+                "phone": patient.phone, "email": patient.email, "fax": patient.fax}
+    own = bool(representative.address or representative.phone or representative.email)
+    contact = representative if own else patient
+    return {
+        "name": representative.name,
+        "on_behalf_of": patient.name,
+        "authority": dates_in_text(representative.authority) if representative.authority else None,
+        "address": contact.address,
+        "phone": contact.phone,
+        "email": contact.email,
+        "fax": None if own else patient.fax,
+    }
 
 
 def missing_request(case: Case, name: RequestName, document: str, *, sent: bool = False) -> str | None:
@@ -68,10 +104,11 @@ def party_context(case: Case, options: Options, name: RequestName, title: str, l
     limits = rules_of(name, request)
     patient = case.patient
     representative = request.representative
-    signer = representative.name if representative is not None else patient.name
+    signed_by = sender(patient, representative)
     prepared = case.prepared_by
     preparer = None
-    if prepared is not None and prepared.role != "patient" and prepared.name.strip() not in (signer.strip(), patient.name.strip()):
+    if prepared is not None and prepared.role != "patient" and prepared.name.strip() not in (
+            signed_by["name"].strip(), patient.name.strip()):
         preparer = {"name": prepared.name, "role": _PREPARER_ROLES.get(prepared.role or "")}
     attention = request.to.attention or (DEFAULT_ATTENTION if limits.regime == "us" else GDPR_ATTENTION)
     return {
@@ -88,9 +125,10 @@ def party_context(case: Case, options: Options, name: RequestName, title: str, l
         "attention": attention,
         "salutation": salutation(attention),
         "representative": representative,
-        "signer": signer,
+        "sender": signed_by,
+        "signer": signed_by["name"],
         "preparer": preparer,
-        "sent_by": request.sent_by,
+        "sent_by": dates_in_text(request.sent_by) if request.sent_by else None,
         "regime": limits.regime,
         "law": _LAWS[limits.regime],
         "law_short": _SHORT_LAWS[limits.regime],
@@ -139,7 +177,7 @@ def log_rows(log: list[LogEntry]) -> list[dict[str, str | None]]:
     rows = []
     for entry in sorted(log, key=lambda entry: entry.date.sort_key()):
         details = [part for part in (entry.method, f"reference {entry.reference}" if entry.reference else None,
-                                     entry.note) if part]
+                                     dates_in_text(entry.note) if entry.note else None) if part]
         rows.append({"date": entry.date.display(), "action": _ACTIONS[entry.action],
                      "details": "; ".join(details) if details else None})
     return rows

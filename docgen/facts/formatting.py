@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -88,3 +89,23 @@ def format_date_range(first: PartialDate, last: PartialDate, joiner: str = "to")
     if first.day is None and last.day is None and first.month and last.month and first.year == last.year:
         return f"{first.display().split()[0]} {joiner} {last.display()}"
     return f"{first.display()} {joiner} {last.display()}"
+
+
+_ISO_DATE_IN_TEXT = re.compile(r"(?<![\w-])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\w-])")
+
+
+def dates_in_text(text: str) -> str:
+    """Free text with its ISO dates read as every document shows dates: "power of attorney dated
+    2023-02-14" reads "power of attorney dated 14 Feb 2023", "since 2019-06" reads "since Jun
+    2019". Anything that is not a real date ("2023-2025", "2023-13-01", "F13-20") stays as typed.
+
+    For running text written by the user (a representative's authority, a log note); text quoted
+    from a record or written to be pasted into one is reproduced exactly and never passes here.
+    """
+    def display(match: re.Match[str]) -> str:
+        try:
+            return PartialDate.parse(match.group(0)).display()
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE_IN_TEXT.sub(display, text)

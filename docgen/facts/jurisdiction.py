@@ -189,6 +189,32 @@ def country_name(country: str) -> str:
     return names[0] if names else country.upper()
 
 
+#: What ``validate`` calls each regime.
+REGIME_NAMES: dict[Regime, str] = {"us": "United States (HIPAA)", "gdpr": "GDPR", "uk-gdpr": "UK GDPR"}
+
+
+def where(party: Party, field: str) -> str:
+    """Where a party is and how docgen knows: "amendment.to is in Portugal (country: PT)", "...
+    in Portugal, from its address line 'Lisboa, Portugal'", or "no country given for amendment.to
+    (the default)"."""
+    location = locate(party)
+    if location.known_from == "country":
+        return f"{field} is in {country_name(location.country)} (country: {location.country})"
+    if location.known_from == "address":
+        line = [line for line in party.address if line.strip()][-1]
+        return f"{field} is in {country_name(location.country)}, from its address line '{line.strip()}'"
+    return f"no country given for {field} (the default)"
+
+
+def explain(party: Party, field: str) -> str:
+    """The rules a request to the party is written under, and why: "GDPR: amendment.to is in
+    Portugal (country: PT)"; for a country docgen has no rules for, that its documents are refused."""
+    regime = regime_of(locate(party).country)
+    if regime is None:
+        return f"none docgen states: {where(party, field)}; its documents are refused"
+    return f"{REGIME_NAMES[regime]}: {where(party, field)}"
+
+
 def unsupported(party: Party, field: str, document: str) -> str | None:
     """None when docgen knows the rules for the party's country; else a message naming the field."""
     location = locate(party)

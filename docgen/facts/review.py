@@ -1,7 +1,8 @@
 """What `docgen validate` reports: a short summary of a case (its taper phases and switches
-among it), and warnings for things that are allowed but worth a second look: reductions beyond
-the 2025 guideline's bound, symptoms whose relation to the dose changes is ambiguous, and a
-therapist letter whose prescriber has no phone number to call the same day."""
+among it, and the rules each request is written under and why), and warnings for things that are
+allowed but worth a second look: reductions beyond the 2025 guideline's bound, symptoms whose
+relation to the dose changes is ambiguous, and a therapist letter whose prescriber has no phone
+number to call the same day."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from docgen.facts.equivalence import (
 )
 from docgen.facts.exposure import exposure_of
 from docgen.facts.fnd import is_known
+from docgen.facts.jurisdiction import explain
 from docgen.facts.formatting import format_date_range, on_date
 from docgen.facts.onsets import relations
 from docgen.facts.phases import taper_phases
@@ -54,6 +56,10 @@ def summarize(case: Case) -> list[str]:
     findings = sum(len(exam.findings) for exam in case.fnd_exams)
     lines.append(f"FND exams: {count(len(case.fnd_exams), 'exam')}, {count(findings, 'finding')}")
     lines.append(f"clinicians: {count(len(case.clinicians), 'clinician')}")
+    if case.amendment is not None:
+        lines.append(f"amendment request under: {explain(case.amendment.to, 'amendment.to')}")
+    if case.access_request is not None:
+        lines.append(f"request for copies under: {explain(case.access_request.to, 'access_request.to')}")
     return lines
 
 

@@ -121,7 +121,7 @@ def test_status_of_the_samples_folder(tmp_path: Path) -> None:
             "    sent 14 Sep 2026 · received 14 Sep 2026 · due 14 Oct 2026, extended to 13 Nov 2026 · "
             "complain to HHS by 12 May 2027\n") in out
     assert f"{samples / 'fhir' / 'export.json'}\n  not a valid case file: " in out
-    assert out.endswith("5 case files, 1 not valid; 3 requests: 1 overdue, 1 answered, 1 sent\n")
+    assert out.endswith("6 case files, 1 not valid; 5 requests: 3 overdue, 1 answered, 1 sent\n")
     assert err == ""
 
 
@@ -130,7 +130,7 @@ def test_status_every_request_has_a_stage_dates_and_a_command(tmp_path: Path) ->
     assert code == 1
     data = json.loads(out)
     requests = [request for case in data["cases"] for request in case["requests"]]
-    assert len(requests) == 3
+    assert len(requests) == 5
     for request in requests:
         assert request["stage"] in ("sent", "overdue", "answered")
         assert request["due"] and request["received"] and request["sent"]

@@ -143,7 +143,10 @@ def test_full_sample_sender_date_and_recipient(full: Rendered) -> None:
 
 def test_denied_sample_sender_date_and_recipient(denied: Rendered) -> None:
     for text in denied.both():
-        assert "Harold E. Lindgren 3902 North Vassault Street Tacoma, WA 98407 +1 253 555 0176 8 Sep 2026" in text
+        # the sender is whoever signs: the personal representative, on the patient's behalf
+        sender = ("Karin Lindgren-Mayer on behalf of Harold E. Lindgren durable health care power of attorney dated "
+                  "14 Feb 2023 3902 North Vassault Street Tacoma, WA 98407 +1 253 555 0176 8 Sep 2026")
+        assert sender in text and text.index(sender) < text.index("Re: Request to amend")
         assert "Puget Sound Memorial Hospital Attention: Health Information Management 1500 South Cedar Street Tacoma, WA 98405" in text
         assert "Re: Request to amend protected health information under 45 CFR 164.526 — Harold E. Lindgren, born 17 Feb 1946" in text
         assert "Dear Health Information Management team:" in text
@@ -268,8 +271,8 @@ def test_the_numbered_requests(full: Rendered) -> None:
         assert "You may extend this once, by at most 30 days, only with a written statement within the 60 days of the reasons" in text
         assert "identify the records affected and append or link the amendment (164.526(c)(1)); tell me;" in text
         assert "(164.526(c)(2)–(3))" in text and "including business associates" in text
-        assert ("I identify these persons and agree that you notify them: Westbrook Family Health, 1 Center Street, Westbrook, "
-                "IL 62703; Prairie View Psychiatric Associates, 410 Commerce Drive, Suite 200, Westbrook, IL 62703.") in text
+        assert ("make reasonable efforts to send it within a reasonable time to the persons named below under “Please "
+                "send the amendment to”, who received the information and need the amendment,") in text
         assert "send me a timely written denial in plain language (164.526(d)(1)) giving its basis" in text
         assert "the right to submit a written statement of disagreement, and how" in text
         assert "that without one I may ask that this request and the denial go with any future disclosure" in text
@@ -328,18 +331,29 @@ def test_signer_is_the_patient_and_the_advocate_only_the_preparer(full: Rendered
 def test_signer_is_the_personal_representative(denied: Rendered) -> None:
     for text in denied.both():
         assert ("I am the personal representative of Harold E. Lindgren (durable health care power of attorney dated "
-                "2023-02-14) under 45 CFR 164.502(g). On the patient’s behalf, I ask you to amend") in text
+                "14 Feb 2023) under 45 CFR 164.502(g). On the patient’s behalf, I ask you to amend") in text
         assert (f"Sincerely, {SIGNATURE_LINE} Karin Lindgren-Mayer Personal representative of Harold E. Lindgren "
-                "(durable health care power of attorney dated 2023-02-14)") in text
+                "(durable health care power of attorney dated 14 Feb 2023)") in text
+        assert "2023-02-14" not in text  # the authority's date follows the date rule
         assert "Prepared with the assistance" not in text  # the preparer signs herself
         assert "proof of my identity and of my authority as personal representative" in text
 
 
-def test_enclosures_and_copies(full: Rendered, denied: Rendered) -> None:
+def test_notify_is_its_own_section_never_a_cc(full: Rendered, denied: Rendered) -> None:
     for text in full.both():
-        assert "Enclosure: Medication and symptom timeline (1 page) cc: Westbrook Family Health; Prairie View Psychiatric Associates" in text
+        assert ("Please send the amendment to I have identified these persons as having received the information and "
+                "needing the amendment, and agree that you send it to them (164.526(c)(2)–(3)): Westbrook Family "
+                "Health, 1 Center Street, Westbrook, IL 62703 Prairie View Psychiatric Associates, 410 Commerce Drive, "
+                "Suite 200, Westbrook, IL 62703 I can provide proof") in text
+        assert "cc:" not in text
+        assert text.count("Westbrook Family Health") == 1
     for text in denied.both():
-        assert "Enclosure: Medication and symptom timeline (1 page) cc: Narrows Primary Care" in text
+        assert ("Please send the amendment to The patient has identified these persons as having received the "
+                "information and needing the amendment, and agrees that you send it to them (164.526(c)(2)–(3)): "
+                "Narrows Primary Care, 6220 Sixth Avenue, Tacoma, WA 98406") in text
+        assert "cc:" not in text
+        assert f"{SIGNATURE_LINE} Karin Lindgren-Mayer" in text
+        assert "(1 page) Enclosure" not in text and "Enclosure: Medication and symptom timeline (1 page)" in text
 
 
 def test_pages_numbered_across_the_letter_and_its_enclosure(request_letter: Rendered) -> None:
@@ -375,7 +389,7 @@ def test_no_enclosure() -> None:
     assert f"Page {len(rendered.pages)} of {len(rendered.pages)}" in folded(rendered.pages[-1])
     for text in rendered.both():
         assert "Enclosure" not in text and "enclosed timeline" not in text
-        assert "cc: Westbrook Family Health" in text
+        assert "Please send the amendment to" in text and "cc:" not in text
 
 
 def test_user_text_comes_out_exactly() -> None:

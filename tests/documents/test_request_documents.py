@@ -144,7 +144,7 @@ def test_complaint_after_a_denial(denied: Case) -> None:
                 "personal representative of Harold E. Lindgren") in text
         assert "did not comply with 45 CFR 164.526" in text and ": it denied the request." in text
         assert "8 Sep 2026 Request sent certified mail; reference 9589 0710 5270 0712 3456 78" in text
-        assert "29 Sep 2026 Decision received mail; denial letter dated 2026-09-25" in text
+        assert "29 Sep 2026 Decision received mail; denial letter dated 25 Sep 2026" in text
         assert ("The diagnosis reflects the attending physician's clinical judgment at the time of the admission; the "
                 "record is accurate and complete.") in text
         assert "as 45 CFR 160.306(b)(3) requires: by 28 Mar 2027" in text
@@ -185,7 +185,7 @@ def test_a_complaint_is_refused_before_there_is_anything_to_complain_of(full: Ca
     with pytest.raises(MissingDataError) as raised:
         generate(full, "complaint", "pdf", OPTIONS)
     assert str(raised.value) == ("complaint: a complaint fits a request that was refused or not answered in time, and "
-                                 "on 2026-11-22 it is sent; its deadline is 2027-01-22 (see `docgen status`)")
+                                 "on 22 Nov 2026 it is sent; its deadline is 22 Jan 2027 (see `docgen status`)")
     assert "complaint" not in available_documents(full, OPTIONS)
     assert "complaint" in available_documents(full, replace(OPTIONS, today=date(2027, 1, 23)))
 
