@@ -31,6 +31,8 @@ class StyleSheet:
     header_fill_gray: float = 0.88
     quote_rule_width: float = 1.5
     muted_gray: float = 0.3
+    #: The width blocks are set in, where it is not the page's frame (a column of ``<columns>``).
+    column_width: float | None = None
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -38,6 +40,8 @@ class StyleSheet:
 
     @property
     def frame_width(self) -> float:
+        if self.column_width is not None:
+            return self.column_width
         return self.page_size[0] - 2 * self.margin
 
     def size(self, role: str) -> float:
