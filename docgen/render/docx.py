@@ -372,7 +372,9 @@ def _figure(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72,
                                   ChartStyle.for_text(sheet.size("table")))
     docx.add_picture(io.BytesIO(chart_png(drawing)), width=Pt(sheet.frame_width))
-    docx.paragraphs[-1].paragraph_format.space_after = Pt(sheet.body * 0.4)
+    picture = docx.paragraphs[-1].paragraph_format
+    picture.space_after = Pt(sheet.body * 0.4)
+    picture.line_spacing = 1.0  # a proportional spacing below single would clip the picture's top
 
 
 def _spacer(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
@@ -430,9 +432,15 @@ class _Cell:
         return table
 
     def finish(self) -> None:
-        """A cell ends with a paragraph (Word's rule)."""
-        if self._cell._tc[-1].tag != qn("w:p"):
-            self._cell._tc.append(OxmlElement("w:p"))
+        """A cell ends with a paragraph (Word's rule): one of a point's height, in place of the
+        empty ones that space the blocks apart at the foot of the column."""
+        cell = self._cell._tc
+        while len(cell) > 1 and cell[-1].tag == qn("w:p") and not "".join(cell[-1].itertext()).strip():
+            cell.remove(cell[-1])
+        last = DocxParagraph(OxmlElement("w:p"), self._cell)
+        cell.append(last._p)
+        last.paragraph_format.space_after = Pt(0)
+        last.paragraph_format.line_spacing = Pt(1)
 
     def add_picture(self, image: IO[bytes], width: Any = None) -> None:
         self.add_paragraph().add_run().add_picture(image, width=width)
@@ -467,7 +475,9 @@ def _columns(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
         for inner in column:
             _RENDERERS[type(inner)](container, inner, column_sheet)
         container.finish()
-    docx.add_paragraph().paragraph_format.space_after = Pt(sheet.body * 0.2)
+    after = docx.add_paragraph().paragraph_format
+    after.space_after = Pt(sheet.body * 0.4)
+    after.line_spacing = Pt(1)
 
 
 _RENDERERS: dict[type, Callable[[DocxDocument, Any, StyleSheet], None]] = {

@@ -583,6 +583,7 @@ def _columns(block: Any, sheet: StyleSheet) -> list[Flowable]:
                for number, column_width in enumerate(widths)]
     table = Table([cells], colWidths=columns)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab's default is an unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-2, -1), COLUMN_GAP),

@@ -37,9 +37,6 @@ def case_named(name: str) -> Case:
 
 
 NAMES = [path.stem for path in SAMPLES] + ["ten-year"]
-#: The two densest histories: everything they hold fits one page only with type at 8.5 pt
-#: (tables at 7.5 pt), the last resort of the condensing levels.
-DENSE = {"bind-labelled-fnd", "ten-year"}
 
 
 @dataclass(frozen=True)
@@ -100,9 +97,7 @@ def test_one_page(name: str) -> None:
     assert len(timeline_pages(name)) == 1
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
-    name in DENSE, reason="the densest histories keep their whole chart and every exam and source only at the last-resort type size", strict=True))
-    for name in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_most_body_text_is_eight_points_or_more(name: str) -> None:
     glyphs = body(timeline_pages(name)[0])
     large = sum(1 for glyph in glyphs if glyph.size >= 7.95)
