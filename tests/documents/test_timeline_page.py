@@ -19,6 +19,7 @@ from docgen.case.loading import load_case, validate_case
 from docgen.case.model import Case
 from docgen.documents import document_kind
 from docgen.documents.timeline import context as timeline_context
+from docgen.markup import blocks
 from docgen.markup.figures import DoseSeries, EventMarker, SymptomBar, TimelineChart
 from docgen.options import Options
 from docgen.pipeline import fitted_document, generate
@@ -44,6 +45,7 @@ class Glyph:
     text: str
     size: float
     bottom: float  # points from the foot of the page
+    left: float = 0.0  # points from the left edge
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,8 @@ def read_pages(pdf: bytes) -> list[Page]:
                 if character.isspace() or not character.isprintable():
                     continue
                 size = raw.FPDFText_GetFontSize(textpage, index)
-                _left, bottom, _right, _top = textpage.get_charbox(index)
-                glyphs.append(Glyph(character, round(size, 2), bottom))
+                left, bottom, _right, _top = textpage.get_charbox(index)
+                glyphs.append(Glyph(character, round(size, 2), bottom, left))
             pages.append(Page(page.get_height(), textpage.get_text_range(), tuple(glyphs)))
             textpage.close()
             page.close()
@@ -116,6 +118,26 @@ def test_no_shortened_text_while_half_an_inch_stands_empty(name: str) -> None:
     free = lowest - 0.75 * POINTS
     if "…" in page.text:
         assert free < 0.5 * POINTS, f"text is shortened with {free / POINTS:.2f} in free at the foot"
+
+
+def _first(page: Page, text: str) -> Glyph:
+    """The first glyph of ``text`` (spaces left out) on the page."""
+    letters = "".join(glyph.text for glyph in page.glyphs)
+    start = letters.find(text.replace(" ", ""))
+    assert start >= 0, text
+    return page.glyphs[start]
+
+
+@pytest.mark.parametrize("name", ["bind-labelled-fnd", "ten-year"])
+def test_the_dense_pages_set_medications_and_symptom_onsets_side_by_side(name: str) -> None:
+    page = timeline_pages(name)[0]
+    medications, symptoms = _first(page, "Medication Peak dose Taken"), _first(page, "Symptom onset and dose changes")
+    middle = 8.5 * POINTS / 2
+    assert medications.left < middle < symptoms.left  # the two tables share the width
+    assert abs(medications.bottom - symptoms.bottom) < 12  # and start level with each other
+    document = fitted_document(case_named(name), document_kind("timeline"), OPTIONS)[0]
+    (columns,) = [block for block in document.blocks if isinstance(block, blocks.Columns)]
+    assert [type(block).__name__ for column in columns.columns for block in column] == ["Table", "Heading", "Table"]
 
 
 def _context(name: str) -> dict[str, object]:
