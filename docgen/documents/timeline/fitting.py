@@ -73,7 +73,7 @@ def _levels() -> tuple[Fit, ...]:
         {"text_limit": 120}, {"chart_height": 2.9, "chart_symptoms": 5}, {"symptom_rows": 3}, {"chart_height": 2.6, "text_limit": 90},
         {"symptom_rows": 2}, {"chart_events": 12, "chart_symptoms": 4}, {"text_limit": 70}, {"chart_height": 2.4, "event_label_rows": 2}, {"headings": False}, {"text_limit": 55},
         {"medication_rows": 3, "text_limit": 45},
-        {"chart_events": 8}, {"symptom_rows": 1, "text_limit": 40},
+        {"chart_events": 8}, {"symptom_rows": 1}, {"text_limit": 40},
         # the last resort: smaller type (tables and notes at 7.5, then 7 pt)
         {"size": 8.5}, {"size": 8.0},
     ]
