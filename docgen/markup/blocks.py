@@ -20,6 +20,9 @@ Node types (the XML element that makes each one in brackets):
   body row at least that many lines of the table's text tall (room to write), and such rows are
   never split across pages.
 - ``Figure`` (``<figure ref= height=>``): a chart from the context's figures, height in inches.
+- ``Columns`` (``<columns widths=>`` with two or more ``<column>``, each holding blocks): block
+  lists side by side, each as wide as its share of ``widths`` (equal shares by default); in a
+  PDF a table of borderless cells, in a DOCX a borderless table, so both keep one row of them.
 - ``Spacer`` (``<spacer height=>``), ``PageBreak`` (``<pagebreak/>``), ``Rule`` (``<rule/>``).
 
 Inline text is a tuple of ``Span`` (``<b>``, ``<i>`` and ``<br/>`` inside any text).
@@ -105,7 +108,15 @@ class Rule:
     pass
 
 
-Block = Heading | Paragraph | Quote | ListBlock | Table | Figure | Spacer | PageBreak | Rule
+@dataclass(frozen=True)
+class Columns:
+    """Block lists side by side; ``widths`` are the columns' shares of the width (summing to 1)."""
+
+    columns: tuple[tuple[Block, ...], ...]
+    widths: tuple[float, ...]
+
+
+Block = Heading | Paragraph | Quote | ListBlock | Table | Figure | Spacer | PageBreak | Rule | Columns
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,33 @@ def _figure(element: ElementTree.Element, figures: Mapping[str, object], templat
     return Figure(figures[name], _number(element, "height", "3", 0.5, 8.0), name)
 
 
+def _columns(element: ElementTree.Element, figures: Mapping[str, object], template: str) -> Block:
+    stray = [child.tag for child in element if child.tag != "column"]
+    loose = [text for text in [element.text] + [child.tail for child in element] if text and text.strip()]
+    if stray or loose:
+        what = f"<{stray[0]}>" if stray else f"the text '{_excerpt(loose[0].strip(), 30)}'"
+        raise ValueError(f"<columns> holds {what} outside its <column> elements; it holds only <column> elements")
+    columns = []
+    for column in element:
+        loose = [text for text in [column.text] + [child.tail for child in column] if text and text.strip()]
+        if loose:
+            raise ValueError(f"<column> holds the text '{_excerpt(loose[0].strip(), 30)}' outside a block; put it in a <p>")
+        inner = tuple(_block(child, figures, template) for child in column)
+        if any(isinstance(block, (PageBreak, Columns)) for block in inner):
+            raise ValueError("a <column> holds no <pagebreak/> and no <columns> of its own")
+        columns.append(inner)
+    if len(columns) < 2:
+        raise ValueError(f"<columns> holds {len(columns)} <column>; expected two or more")
+    widths_text = element.get("widths")
+    widths = tuple(float(part) for part in widths_text.split(",")) if widths_text else (1.0,) * len(columns)
+    if len(widths) != len(columns):
+        raise ValueError(f"<columns> declares {len(widths)} widths but holds {len(columns)} <column>")
+    if not all(0 < width < float("inf") for width in widths):
+        raise ValueError("the widths of <columns> must be positive numbers")
+    total = sum(widths)
+    return Columns(tuple(columns), tuple(width / total for width in widths))
+
+
 def _spacer(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
     return Spacer(_number(element, "height", "6", 0.0, 400.0))
 
@@ -281,6 +319,7 @@ _BUILDERS: dict[str, Callable[[ElementTree.Element, Mapping[str, object], str], 
     "ul": _list,
     "ol": _list,
     "table": _table,
+    "columns": _columns,
     "figure": _figure,
     "spacer": _spacer,
     "pagebreak": _page_break,
@@ -374,6 +413,12 @@ def describe(block: Block) -> str:
         return "\n".join(f"|{line}|" for line in lines)
     if isinstance(block, Figure):
         return f"[figure {block.name}]"
+    if isinstance(block, Columns):
+        parts = []
+        for number, column in enumerate(block.columns, start=1):
+            parts.append(f"[column {number} of {len(block.columns)}]")
+            parts += [text for text in (describe(inner) for inner in column) if text]
+        return "\n".join(parts)
     if isinstance(block, PageBreak):
         return "[page break]"
     if isinstance(block, Rule):

@@ -442,7 +442,9 @@ def _figure(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     drawing = draw_timeline_chart(block.figure, sheet.frame_width, block.height * 72,
                                   ChartStyle.for_text(sheet.size("table")))
     docx.add_picture(io.BytesIO(chart_png(drawing)), width=Pt(sheet.frame_width))
-    docx.paragraphs[-1].paragraph_format.space_after = Pt(sheet.body * 0.4)
+    picture = docx.paragraphs[-1].paragraph_format
+    picture.space_after = Pt(sheet.body * 0.4)
+    picture.line_spacing = 1.0  # a proportional spacing below single would clip the picture's top
 
 
 def _spacer(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
@@ -466,6 +468,88 @@ def _rule(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     paragraph.paragraph_format.space_after = Pt(sheet.body * 0.5)
 
 
+class _Cell:
+    """A table cell that the block renderers fill as they fill the document body: paragraphs,
+    tables and pictures go into the cell, styles and settings stay the document's."""
+
+    def __init__(self, document: DocxDocument, cell: Any) -> None:
+        self._document = document
+        self._cell = cell
+        self._fresh = True  # a new cell holds one empty paragraph, used by the first block
+
+    @property
+    def styles(self) -> Any:
+        return self._document.styles
+
+    @property
+    def paragraphs(self) -> list[DocxParagraph]:
+        return list(self._cell.paragraphs)
+
+    def add_paragraph(self) -> DocxParagraph:
+        paragraph: DocxParagraph
+        if self._fresh:
+            self._fresh = False
+            paragraph = self._cell.paragraphs[0]
+        else:
+            paragraph = self._cell.add_paragraph()
+        return paragraph
+
+    def add_table(self, rows: int, cols: int) -> Any:
+        table = self._cell.add_table(rows, cols)
+        if self._fresh:  # the cell's empty first paragraph would stand above the table
+            self._fresh = False
+            self._cell._tc.remove(self._cell.paragraphs[0]._p)
+        return table
+
+    def finish(self) -> None:
+        """A cell ends with a paragraph (Word's rule): one of a point's height, in place of the
+        empty ones that space the blocks apart at the foot of the column."""
+        cell = self._cell._tc
+        while len(cell) > 1 and cell[-1].tag == qn("w:p") and not "".join(cell[-1].itertext()).strip():
+            cell.remove(cell[-1])
+        last = DocxParagraph(OxmlElement("w:p"), self._cell)
+        cell.append(last._p)
+        last.paragraph_format.space_after = Pt(0)
+        last.paragraph_format.line_spacing = Pt(1)
+
+    def add_picture(self, image: IO[bytes], width: Any = None) -> None:
+        self.add_paragraph().add_run().add_picture(image, width=width)
+
+
+def _columns(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    """Block lists side by side: one row of a borderless table, a cell per column."""
+    from dataclasses import replace
+
+    gap = 10.0
+    width = sheet.frame_width
+    widths = [fraction * (width - gap * (len(block.columns) - 1)) for fraction in block.widths]
+    table = docx.add_table(rows=1, cols=len(block.columns))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    properties = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in (("top", 0), ("left", 0), ("bottom", 0), ("right", round(gap * 20))):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.append(margins)
+    cell_widths = [Pt(column_width + (gap if number < len(widths) - 1 else 0.0))
+                   for number, column_width in enumerate(widths)]
+    for column, cell_width in zip(table.columns, cell_widths, strict=True):
+        column.width = cell_width
+    for cell, cell_width, column, column_width in zip(table.rows[0].cells, cell_widths, block.columns, widths, strict=True):
+        cell.width = cell_width
+        container: Any = _Cell(docx, cell)
+        column_sheet = replace(sheet, column_width=column_width)
+        for inner in column:
+            _RENDERERS[type(inner)](container, inner, column_sheet)
+        container.finish()
+    after = docx.add_paragraph().paragraph_format
+    after.space_after = Pt(sheet.body * 0.4)
+    after.line_spacing = Pt(1)
+
+
 _RENDERERS: dict[type, Callable[[DocxDocument, Any, StyleSheet], None]] = {
     blocks.Heading: _heading,
     blocks.Paragraph: _paragraph,
@@ -476,6 +560,7 @@ _RENDERERS: dict[type, Callable[[DocxDocument, Any, StyleSheet], None]] = {
     blocks.Spacer: _spacer,
     blocks.PageBreak: _page_break,
     blocks.Rule: _rule,
+    blocks.Columns: _columns,
 }
 
 __all__ = ["write_docx", "render_docx"]

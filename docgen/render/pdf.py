@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -607,6 +608,39 @@ def _figure_space(block: Any, sheet: StyleSheet) -> list[Flowable]:
     return [Spacer(1, block.height * 72), Spacer(1, sheet.body * 0.4)]
 
 
+#: The space between two columns of ``<columns>`` (points).
+COLUMN_GAP = 10.0
+
+
+def _columns(block: Any, sheet: StyleSheet) -> list[Flowable]:
+    """Block lists side by side: one row of borderless cells, each holding its blocks' flowables
+    set in the cell's width; the last flowable's spacing below is the row's."""
+    width = sheet.frame_width
+    gaps = COLUMN_GAP * (len(block.columns) - 1)
+    widths = [fraction * (width - gaps) for fraction in block.widths]
+    cells: list[list[Flowable]] = []
+    for column, column_width in zip(block.columns, widths, strict=True):
+        column_sheet = replace(sheet, column_width=column_width)
+        flowables = [flowable for inner in column for flowable in _flowables(inner, column_sheet)]
+        while flowables and isinstance(flowables[-1], Spacer):  # the row's spacing below is one
+            flowables.pop()
+        cells.append(flowables)
+    columns = [column_width + (COLUMN_GAP if number < len(widths) - 1 else 0.0)
+               for number, column_width in enumerate(widths)]
+    table = Table([cells], colWidths=columns)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab's default is an unembedded Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-2, -1), COLUMN_GAP),
+        ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    table.hAlign = "LEFT"
+    return [table, Spacer(1, sheet.body * 0.6)]
+
+
 def _spacer(block: Any, sheet: StyleSheet) -> list[Flowable]:
     return [Spacer(1, block.height)]
 
@@ -630,4 +664,5 @@ _RENDERERS: dict[type, Callable[[Any, StyleSheet], list[Flowable]]] = {
     blocks.Spacer: _spacer,
     blocks.PageBreak: _page_break,
     blocks.Rule: _rule,
+    blocks.Columns: _columns,
 }

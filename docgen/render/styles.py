@@ -36,6 +36,8 @@ class StyleSheet:
     muted_gray: float = 0.3
     #: The lines of a calendar grid: black and heavy enough to survive a fax.
     calendar_rule_width: float = 0.9
+    #: The width blocks are set in, where it is not the page's frame (a column of ``<columns>``).
+    column_width: float | None = None
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -44,6 +46,8 @@ class StyleSheet:
 
     @property
     def frame_width(self) -> float:
+        if self.column_width is not None:
+            return self.column_width
         return self.page_size[0] - 2 * self.margin
 
     def size(self, role: str) -> float:

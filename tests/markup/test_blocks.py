@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from docgen.errors import TemplateError
 from docgen.markup.blocks import (
     LINE_BREAK,
+    Columns,
     Document,
     Figure,
     Furniture,
@@ -123,6 +124,42 @@ def test_only_a_first_row_of_header_cells_is_the_header(rows: str, header: tuple
     assert isinstance(block, Table)
     assert tuple(plain(cell) for cell in block.header) == header
     assert [tuple(plain(cell) for cell in row) for row in block.rows] == body
+
+
+def test_columns_hold_block_lists_side_by_side_with_normalised_widths() -> None:
+    block = only_block('<columns widths="3,1"><column><h3>Medications</h3><table><tr><td>a &amp; b</td></tr></table>'
+                       '</column><column><p style="compact">x &lt; y</p><figure ref="chart"/></column></columns>',
+                       {"chart": "the chart"})
+    assert isinstance(block, Columns)
+    assert block.widths == (0.75, 0.25)
+    left, right = block.columns
+    assert left == (Heading(3, text("Medications")), Table((), ((text("a & b"),),), (1.0,)))
+    assert right[0] == Paragraph(text("x < y"), "compact")
+    assert isinstance(right[1], Figure) and right[1].figure == "the chart"
+
+
+def test_columns_without_widths_share_the_width_equally_and_describe_each_column() -> None:
+    block = only_block("<columns><column><p>left</p></column><column/><column><p>right</p></column></columns>")
+    assert isinstance(block, Columns)
+    assert block.widths == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    assert block.columns[1] == ()
+    assert describe(block) == "[column 1 of 3]\n[body] left\n[column 2 of 3]\n[column 3 of 3]\n[body] right"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<columns><column><p>one</p></column></columns>", "<columns> holds 1 <column>; expected two or more"),
+    ("<columns><p>x</p><column/></columns>", "<columns> holds <p> outside its <column> elements"),
+    ("<columns>loose<column/><column/></columns>", "<columns> holds the text 'loose' outside its <column> elements"),
+    ("<columns><column>loose</column><column/></columns>", "<column> holds the text 'loose' outside a block"),
+    ("<columns><column><pagebreak/></column><column/></columns>", "a <column> holds no <pagebreak/>"),
+    ("<columns><column><columns><column/><column/></columns></column><column/></columns>",
+     "a <column> holds no <pagebreak/> and no <columns> of its own"),
+    ('<columns widths="1"><column/><column/></columns>', "<columns> declares 1 widths but holds 2 <column>"),
+    ('<columns widths="1,0"><column/><column/></columns>', "the widths of <columns> must be positive numbers"),
+    ("<columns><column><div/></column><column/></columns>", "<div> is not a block element"),
+])
+def test_bad_columns_are_a_template_error(body: str, expected: str) -> None:
+    assert _error(f"<document>{body}</document>").startswith(f"{TEMPLATE}: {expected}")
 
 
 def test_a_figure_refers_to_the_documents_figure_by_name() -> None:
@@ -291,8 +328,8 @@ def _error(markup: str, figures: dict[str, object] | None = None) -> str:
 
 
 @pytest.mark.parametrize(("body", "expected"), [
-    ("<h4>too deep</h4>", "<h4> is not a block element; expected one of figure, h1, h2, h3, ol, p, pagebreak, quote, "
-                          "rule, spacer, table, ul"),
+    ("<h4>too deep</h4>", "<h4> is not a block element; expected one of columns, figure, h1, h2, h3, ol, p, pagebreak, "
+                          "quote, rule, spacer, table, ul"),
     ("<div>x</div>", "<div> is not a block element"),
     ("<li>loose item</li>", "<li> is not a block element"),
     ("<b>bold outside a paragraph</b>", "<b> is not a block element"),

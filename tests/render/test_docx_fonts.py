@@ -114,8 +114,12 @@ def characters_by_slot(data: bytes) -> dict[tuple[str, str], set[str]]:
     in the footer's face every digit, for its page numbers."""
     document = python_docx.Document(io.BytesIO(data))
     paragraphs = [(paragraph, False) for paragraph in document.paragraphs]
-    for table in document.tables:
-        paragraphs += [(paragraph, False) for row in table.rows for cell in row.cells for paragraph in cell.paragraphs]
+    tables = list(document.tables)
+    while tables:  # the tables of the body and those inside their cells (a <columns> block's)
+        table = tables.pop()
+        cells = [cell for row in table.rows for cell in row.cells]
+        paragraphs += [(paragraph, False) for cell in cells for paragraph in cell.paragraphs]
+        tables += [inner for cell in cells for inner in cell.tables]
     for section in document.sections:
         paragraphs += [(paragraph, False) for paragraph in section.header.paragraphs]
         paragraphs += [(paragraph, True) for paragraph in section.footer.paragraphs]

@@ -238,6 +238,28 @@ def test_a_ragged_table_fills_its_short_rows_with_empty_cells() -> None:
     assert [[cell.text for cell in row.cells] for row in word.tables[0].rows] == [["a", ""], ["b", "c"]]
 
 
+def test_columns_are_a_borderless_table_of_one_row_holding_each_columns_blocks() -> None:
+    word = read(render_docx(document(
+        '<p>Before</p><columns widths="2,1"><column><h3>Medications</h3><table><tr><th>Drug</th></tr>'
+        '<tr><td>clonazepam</td></tr></table></column><column><p style="compact">tinnitus &amp; &lt;x&gt;</p>'
+        '</column></columns><p>After</p>')))
+    (outer,) = word.tables
+    assert len(outer.rows) == 1 and len(outer.columns) == 2
+    assert outer._tbl.tblPr.find(qn("w:tblBorders")) is None  # no rules between the columns
+    left, right = outer.rows[0].cells
+    assert left.paragraphs[0].text == "Medications" and left.paragraphs[0].style.name == "Heading 3"
+    (inner,) = left.tables
+    assert [[cell.text for cell in row.cells] for row in inner.rows] == [["Drug"], ["clonazepam"]]
+    assert right.paragraphs[0].text == "tinnitus & <x>"
+    frame = StyleSheet().frame_width
+    shares = [(frame - 10.0) * 2 / 3 + 10.0, (frame - 10.0) / 3]
+    widths = [cell.width for cell in outer.rows[0].cells]
+    assert widths == [pytest.approx(Pt(share), abs=TWIP) for share in shares]  # stored in twips
+    body = [each.text for each in word.paragraphs if each.text]
+    assert body.index("Before") < body.index("After")  # the columns stand between them
+    assert outer._tbl.getprevious() is paragraph(word, "Before")._p
+
+
 def test_a_quote_is_indented_with_a_rule_beside_it() -> None:
     word = read(render_docx(document("<p>Body</p><quote>Quoted</quote><p>After</p>")))
     quote = paragraph(word, "Quoted")

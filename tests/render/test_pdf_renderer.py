@@ -255,6 +255,36 @@ def test_a_tables_column_widths_are_fractions_of_the_frame() -> None:
     assert offset == pytest.approx(sheet.frame_width / 4, abs=0.01)
 
 
+COLUMNS = ('<p>Before</p><columns widths="1,1"><column><h3>Medications</h3><table widths="1,1"><tr><th>Drug</th>'
+           '<th>Started</th></tr><tr><td>clonazepam</td><td>Mar2014</td></tr></table></column><column><h3>Symptoms</h3>'
+           '<p style="compact">tinnitus &amp; &lt;insomnia&gt;</p></column></columns><p>After</p>')
+
+
+def test_columns_stand_side_by_side_each_in_its_share_of_the_frame() -> None:
+    data = render_pdf(document(COLUMNS))
+    found = glyphs(data)
+    sheet = StyleSheet()
+    left, right = word(found, "Medications")[0], word(found, "Symptoms")[0]
+    assert right.baseline == pytest.approx(left.baseline, abs=0.01)  # the columns start level
+    half = (sheet.frame_width - 10.0) / 2 + 10.0
+    assert right.x - left.x == pytest.approx(half, abs=0.01)
+    # a table in a column spans the column, not the frame
+    assert word(found, "Started")[0].x - word(found, "Drug")[0].x == pytest.approx((half - 10.0) / 2, abs=0.01)
+    assert "tinnitus & <insomnia>" in folded(" ".join(pdf_pages(data)))
+    before, after = word(found, "Before")[0], word(found, "After")[0]
+    assert before.bottom > left.top and after.top < word(found, "clonazepam")[0].bottom  # in order down the page
+    assert {glyph.size for glyph in word(found, "clonazepam")} == {sheet.size("table")}
+
+
+def test_columns_save_the_height_of_the_shorter_column() -> None:
+    stacked = COLUMNS.replace('<columns widths="1,1"><column>', "").replace("</column><column>", "").replace(
+        "</column></columns>", "")
+    def height(data: bytes) -> float:
+        found = glyphs(data)
+        return word(found, "Before")[0].top - word(found, "After")[0].bottom
+    assert height(render_pdf(document(COLUMNS))) < height(render_pdf(document(stacked))) - 15
+
+
 def test_a_quote_is_indented() -> None:
     found = glyphs(render_pdf(document("<p>Body</p><quote>Quoted</quote><p>After</p>")))
     body, quote, after = word(found, "Body")[0], word(found, "Quoted")[0], word(found, "After")[0]

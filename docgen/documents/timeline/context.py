@@ -201,6 +201,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     return {
         "title": TITLE,
         "size": size,
+        "leading": fit.leading,
         "page": options.page,
         "chart_height": chart_height,
         # on one page even a name of thousands of characters is shortened, visibly
@@ -217,10 +218,13 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         "symptoms": symptom_rows,
         # the tables' own header rows name them where the page has no room for headings
         "headings": fit.headings,
+        # large print has no room for two tables abreast
+        "side_by_side": "" if options.large_print else fit.side_by_side,
         "more_symptoms": max(0, len(relations) - fit.symptom_rows),
         "symptom_groups": _symptom_groups([relation.symptom for relation in relations[fit.symptom_rows:]]),
         "exams": exam_rows,
         "exam_tables": exam_tables,
+        "negatives_counted": fit.negatives_counted and not exam_tables,
         "fnd": fnd,
         "events": event_rows,
         "event_summary": event_summary,

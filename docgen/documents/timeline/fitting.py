@@ -48,6 +48,13 @@ class Fit:
     exam_tables: bool
     headings: bool
     event_label_rows: int
+    #: Medications and symptom onsets side by side, in these shares of the width ("" for stacked).
+    side_by_side: str = ""
+    #: Each exam's signs found not present counted, not named again: the summary above names
+    #: every one with the dates of the exams that tested it.
+    negatives_counted: bool = False
+    #: Line spacing as a multiple of the type size.
+    leading: float = 1.13
 
 
 def _levels() -> tuple[Fit, ...]:
@@ -59,14 +66,16 @@ def _levels() -> tuple[Fit, ...]:
               headings=True, event_label_rows=4)
     changes: list[dict[str, Any]] = [
         {"event_rows": 8}, {"exam_notes": False}, {"event_rows": 0}, {"chart_height": 4.15}, {"chart_height": 3.9},
+        {"side_by_side": "1.2,1"}, {"leading": 1.08},
         {"symptom_rows": 10}, {"chart_events": 22}, {"symptom_rows": 8}, {"chart_height": 3.5, "chart_symptoms": 9, "event_label_rows": 3},
-        {"symptom_rows": 6}, {"medication_rows": 5}, {"exam_tables": False}, {"symptom_rows": 5},
+        {"symptom_rows": 6}, {"medication_rows": 5}, {"exam_tables": False}, {"negatives_counted": True}, {"symptom_rows": 5},
         {"chart_height": 3.2, "chart_symptoms": 7}, {"symptom_rows": 4}, {"chart_events": 16},
         {"text_limit": 120}, {"chart_height": 2.9, "chart_symptoms": 5}, {"symptom_rows": 3}, {"chart_height": 2.6, "text_limit": 90},
         {"symptom_rows": 2}, {"chart_events": 12, "chart_symptoms": 4}, {"text_limit": 70}, {"chart_height": 2.4, "event_label_rows": 2}, {"headings": False}, {"text_limit": 55},
         {"medication_rows": 3, "text_limit": 45},
-        # the last resorts: smaller type (tables and notes at 7.5, then 7 pt), then shorter text
-        {"size": 8.5}, {"size": 8.0}, {"chart_events": 8}, {"symptom_rows": 1, "text_limit": 40},
+        {"chart_events": 8}, {"symptom_rows": 1}, {"text_limit": 40},
+        # the last resort: smaller type (tables and notes at 7.5, then 7 pt)
+        {"size": 8.5}, {"size": 8.0},
     ]
     levels = [fit]
     for change in changes:
