@@ -13,7 +13,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
 
 from docgen.case.dates import display_day
@@ -92,9 +92,15 @@ class PlannedTaper:
         """Projected reductions beyond the 2025 guideline's general bound (REFERENCE.md 6)."""
         if not self.schedule.steps:
             return []
-        points = [(self.schedule.steps[0].date - timedelta(days=1), self.current_mg)]
+        return guideline_warnings(self.guideline_points())
+
+    def guideline_points(self) -> list[tuple[date, float]]:
+        """The doses the guideline's bound is checked over: the current dose the day before the
+        first step (or on its day, when that is the first day a date can have), then each step."""
+        first = self.schedule.steps[0].date
+        points = [(first - timedelta(days=1) if first > date.min else first, self.current_mg)]
         points += [(step.date, step.mg_per_day) for step in self.schedule.steps]
-        return guideline_warnings(points)
+        return points
 
 
 def latest_dose(medication: Medication) -> Dose:

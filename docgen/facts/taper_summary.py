@@ -113,9 +113,7 @@ def beyond_bound(planned: PlannedTaper) -> list[BeyondBound]:
     steps = planned.schedule.steps
     if not steps:
         return []
-    # the dose before the first step, as `PlannedTaper.guideline_warnings` has it
-    points = [(steps[0].date - timedelta(days=1), planned.current_mg)]
-    points += [(step.date, step.mg_per_day) for step in steps]
+    points = planned.guideline_points()  # as `PlannedTaper.guideline_warnings` checks them
     by_date = {step.date: step for step in steps}
     found = []
     for breach in guideline_breaches(points):

@@ -346,7 +346,7 @@ def test_notify_is_its_own_section_never_a_cc(full: Rendered, denied: Rendered) 
                 "Health, 1 Center Street, Westbrook, IL 62703 Prairie View Psychiatric Associates, 410 Commerce Drive, "
                 "Suite 200, Westbrook, IL 62703 I can provide proof") in text
         assert "cc:" not in text
-        assert text.count("Westbrook Family Health") == 1
+        assert text.count("Westbrook Family Health, 1 Center Street") == 1  # listed once, in its section
     for text in denied.both():
         assert ("Please send the amendment to The patient has identified these persons as having received the "
                 "information and needing the amendment, and agrees that you send it to them (164.526(c)(2)–(3)): "
