@@ -30,6 +30,7 @@ from docgen.facts import evidence, history
 from docgen.facts.deadlines import COMPLAINT_WITHIN_DAYS, EXTENSION_DAYS, Deadlines
 from docgen.facts.equivalence import looks_like_benzodiazepine
 from docgen.facts.jurisdiction import unsupported
+from docgen.facts.sources import cited_sources
 from docgen.options import Options
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def letter_context(case: Case, options: Options, title: str, letter_date: date) 
     amendment = case.amendment
     assert amendment is not None, "missing_amendment() is checked first"
     context = party_context(case, options, "amendment", title, letter_date)
-    sources = history.Sources()
+    sources = cited_sources(case)  # numbered as on the enclosed timeline
     items = []
     author_ids = []
     for number, item in enumerate(amendment.items, start=1):

@@ -8,6 +8,7 @@ of a page: it does not change when a long history is condensed to fit.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from docgen.case.model import Case
 from docgen.facts import history
@@ -37,6 +38,27 @@ def sources_of(case: Case) -> history.Sources:
     sources = history.Sources()
     sources.cite(*_iter_cited(case))
     return sources
+
+
+@dataclass
+class CitedSources(history.Sources):
+    """The case's numbering (``numbered_sources``), listing only the sources a document cites:
+    a letter and the timeline it encloses give a record the same number."""
+
+    cited: set[int] = field(default_factory=set)
+
+    def cite(self, *sources: str | None) -> list[int]:
+        numbers = super().cite(*sources)
+        self.cited.update(numbers)
+        return numbers
+
+    def listed(self) -> list[tuple[int, str]]:
+        return sorted((number, text) for number, text in super().listed() if number in self.cited)
+
+
+def cited_sources(case: Case) -> CitedSources:
+    """A ``CitedSources`` holding the case's numbering, with nothing cited yet."""
+    return CitedSources(numbers=dict(sources_of(case).numbers))
 
 
 def _iter_cited(case: Case) -> Iterator[str | None]:

@@ -236,21 +236,21 @@ def test_the_reason_of_the_full_sample(full: Rendered) -> None:
                 "(75% in 28 days) [3]; increased to 1 mg/day on 13 May 2024 [4]; reduced to 0.875 mg/day on 10 Feb 2025 and "
                 "0.75 mg/day on 8 Sep 2025 (25% in 210 days) [5]; current dose 0.75 mg/day.") in text
         assert "Symptom Onset Dose changes before the onset" in text
-        assert "tremor, both hands [6] 22 Mar 2024 4 days after clonazepam 1.5 → 1 mg/day (−33%)" in text
-        assert "insomnia [6] 9 Mar 2024 5 days after clonazepam 2 → 1.5 mg/day (−25%)" in text
+        assert "tremor, both hands [7] 22 Mar 2024 4 days after clonazepam 1.5 → 1 mg/day (−33%)" in text
+        assert "insomnia [7] 9 Mar 2024 5 days after clonazepam 2 → 1.5 mg/day (−25%)" in text
         # an onset known to the month: every change in it; the reinstatement in May is not what preceded it alone
         assert ("sensitivity to sound Mar 2024 in the same month as clonazepam 2 → 1.5 mg/day on 4 Mar (−25%) and "
                 "1.5 → 1 mg/day on 18 Mar (−33%)") in text
         assert ("muscle pain, neck and shoulders May 2024 about 1 month after clonazepam 1 → 0.5 mg/day on 1 Apr 2024 "
                 "(−50%); in the same month as clonazepam reinstated, 0.5 → 1 mg/day on 13 May") in text
-        assert "MRI brain and cervical spine without contrast, 20 Jun 2024: no structural abnormality [8]" in text
+        assert "MRI brain and cervical spine without contrast, 20 Jun 2024: no structural abnormality [12]" in text
         assert "Routine EEG, 21 Aug 2024: normal awake and drowsy recording" in text
         assert ("17 Sep 2024, Anaïs Żeleński-Ibáñez, MD [9]: present: give-way (collapsing) weakness (right arm; examined 5 "
                 "weeks after the lowest clonazepam dose); not present: Hoover's sign, drift without pronation; inconclusive: "
                 "tremor entrainment") in text
         assert "not tested: tubular visual field." in text
-        assert "[8] Radiology report, Westbrook Memorial Hospital, 2024-06-20" in text
-        assert "[10] Lakeshore consultation letter 2025-04-08, p. 2." in text
+        assert "[12] Radiology report, Westbrook Memorial Hospital, 2024-06-20" in text
+        assert "[10] Lakeshore consultation letter 2025-04-08, p. 2;" in text
 
 
 def test_the_reason_of_the_denied_sample(denied: Rendered) -> None:

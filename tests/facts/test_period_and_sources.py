@@ -112,3 +112,29 @@ def test_numbers_run_from_one_without_gaps(texts: list[str | None]) -> None:
     listed = numbered_sources(case)
     assert [number for number, _ in listed] == list(range(1, len(listed) + 1))
     assert len({text for _, text in listed}) == len(listed)
+
+
+def test_a_request_and_its_enclosed_timeline_give_each_source_one_number() -> None:
+    """The letter lists only what it cites, but by the case's numbers, as the timeline does."""
+    from conftest import ROOT
+
+    from docgen.case.loading import load_case
+    from docgen.documents import amendment
+    from docgen.documents.timeline import context as timeline_context
+    from docgen.options import Options
+
+    options = Options(today=date(2026, 11, 22))
+    checked = 0
+    for path in sorted((ROOT / "samples").glob("*.yaml")):
+        case = load_case(path)
+        if amendment.missing(case) is not None:
+            continue
+        case_numbers = dict(numbered_sources(case))
+        letter = amendment.build_context(case, options)["sources"]
+        assert letter and all(case_numbers[number] == text for number, text in letter), path.name
+        timeline = timeline_context.build_context(case, options)["sources"]
+        letter_numbers = {text: number for number, text in letter}
+        shared = [entry for entry in timeline if isinstance(entry, (tuple, list)) and entry[1] in letter_numbers]
+        assert all(letter_numbers[text] == number for number, text in shared), path.name
+        checked += 1
+    assert checked >= 2
