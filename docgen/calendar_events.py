@@ -10,19 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from docgen.facts.requests import RequestStatus
+from docgen.markup.events import CalendarEvent, CalendarEvents
 from docgen.status import CaseStatus, command, request_title
-
-
-@dataclass(frozen=True)
-class CalendarEvent:
-    uid: str
-    day: date
-    summary: str
-    description: str
 
 
 def iter_events(cases: Sequence[CaseStatus]) -> Iterator[CalendarEvent]:
@@ -53,22 +45,7 @@ def _request_events(case: CaseStatus, state: RequestStatus) -> Iterator[Calendar
 
 
 def calendar_bytes(cases: Sequence[CaseStatus], stamp: date) -> bytes:
-    """An iCalendar file of the events, stamped with ``stamp``."""
-    from icalendar import Calendar, Event
+    """An iCalendar file of the events, stamped with ``stamp`` (``docgen.render.ics``)."""
+    from docgen.render.ics import render_ics
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//docgen//requests//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    created = datetime(stamp.year, stamp.month, stamp.day, tzinfo=timezone.utc)
-    for item in iter_events(cases):
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", created)
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + timedelta(days=1) if item.day < date.max else item.day)
-        event.add("summary", item.summary)
-        event.add("description", item.description)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+    return render_ics(CalendarEvents("", tuple(iter_events(cases))), stamp, "-//docgen//requests//EN")

@@ -16,11 +16,11 @@ from docgen.markup.events import CalendarEvents
 PRODUCT = "-//docgen//Taper calendar//EN"
 
 
-def render_ics(events: CalendarEvents, generated: date) -> bytes:
+def render_ics(events: CalendarEvents, generated: date, product: str = PRODUCT) -> bytes:
     """The events as a VCALENDAR of all-day VEVENTs, stamped with ``generated``."""
     stamp = datetime(generated.year, generated.month, generated.day, tzinfo=timezone.utc)
     calendar = Calendar()
-    calendar.add("prodid", PRODUCT)
+    calendar.add("prodid", product)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if events.name:
