@@ -54,3 +54,20 @@ class DocumentKind:
         from docgen.options import CALENDAR_FORMAT, FORMATS
 
         return FORMATS + ((CALENDAR_FORMAT,) if self.events_template else ())
+
+
+def page_context(case: Case, options: Options, title: str, size: float) -> dict[str, Any]:
+    """What every page of a patient's taper paperwork starts from: its title, its type size
+    (``LARGE_PRINT_SIZE`` in large print), the paper, the patient and the day it was made."""
+    from docgen.case.dates import display_day
+    from docgen.options import LARGE_PRINT_SIZE
+
+    return {
+        "title": title,
+        "size": LARGE_PRINT_SIZE if options.large_print else size,
+        "large_print": options.large_print,
+        "page": options.page,
+        "patient": case.patient,
+        "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
+        "generated": display_day(options.today),
+    }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.case.dates import display_day
 from docgen.case.model import Case
-from docgen.documents.kind import DocumentKind
+from docgen.documents.kind import DocumentKind, page_context
 from docgen.documents.letter import _affiliation
 from docgen.documents.taper_calendar import missing_taper
 from docgen.facts.dispensing import Dispensing, dispensing
@@ -24,7 +24,7 @@ from docgen.facts.formatting import format_mg
 from docgen.facts.makeup import LIQUID, TABLETS, Makeup, step_makeup
 from docgen.facts.taper import STOP
 from docgen.facts.taper_plan import PlannedTaper, display_name, percent_text, planned_tapers
-from docgen.options import LARGE_PRINT_SIZE, Options
+from docgen.options import Options
 
 if TYPE_CHECKING:
     from docgen.documents.timeline.fitting import Measure
@@ -54,13 +54,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     prescribers = [case.clinician(planned.medication.prescriber) for planned in tapers]
     prescriber = next((clinician for clinician in prescribers if clinician is not None), None)
     return {
-        "title": TITLE,
-        "size": LARGE_PRINT_SIZE if options.large_print else SIZE,
-        "large_print": options.large_print,
-        "page": options.page,
-        "patient": case.patient,
-        "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
-        "generated": display_day(options.today),
+        **page_context(case, options, TITLE, SIZE),
         "prescriber": prescriber,
         "prescriber_affiliation": _affiliation(prescriber) if prescriber is not None else "",
         "fill_days": options.fill_days,

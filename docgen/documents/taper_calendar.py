@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.case.dates import display_day
 from docgen.case.model import Case, Clinician
-from docgen.documents.kind import DocumentKind
+from docgen.documents.kind import DocumentKind, page_context
 from docgen.errors import MissingDataError
 from docgen.facts.emergency import numbers_for
 from docgen.facts.formatting import format_mg
@@ -26,7 +26,7 @@ from docgen.facts.makeup import LIQUID, TABLETS, Makeup, current_makeup, step_ma
 from docgen.facts.taper import STOP, TaperStep
 from docgen.facts.taper_days import TaperDay, check_ins, first_day, iter_days, last_day
 from docgen.facts.taper_plan import PlannedTaper, display_name, percent_text, planned_tapers
-from docgen.options import LARGE_PRINT_SIZE, Options
+from docgen.options import Options
 
 if TYPE_CHECKING:
     from docgen.documents.timeline.fitting import Measure
@@ -101,14 +101,8 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         for part, chunk in enumerate(chunks, start=1):
             pages.append({"year": year, "month": month, "part": part, "parts": len(chunks), "weeks": chunk})
     return {
-        "title": TITLE,
-        "size": LARGE_PRINT_SIZE if large else SIZE,
-        "large_print": large,
+        **page_context(case, options, TITLE, SIZE),
         "orientation": "landscape" if large else "portrait",
-        "page": options.page,
-        "patient": case.patient,
-        "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
-        "generated": display_day(options.today),
         "drugs": [_drug(case, planned, grid_last) for planned in tapers],
         "several": len(tapers) > 1,
         "first": display_day(first),

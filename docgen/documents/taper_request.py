@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docgen.case.dates import add_days, display_day
 from docgen.case.model import Case, Clinician, Medication, _excerpt
 from docgen.documents import timeline
-from docgen.documents.kind import DocumentKind
+from docgen.documents.kind import DocumentKind, page_context
 from docgen.documents.letter import _affiliation, _salutation
 from docgen.errors import MissingDataError
 from docgen.facts.equivalence import looks_like_benzodiazepine
@@ -25,7 +25,7 @@ from docgen.facts.taper import STOP
 from docgen.facts.taper_history import Change, Run, TaperHistory, taper_history
 from docgen.facts.taper_plan import PlannedTaper, display_name, latest_dose, percent_text, planned_tapers
 from docgen.facts.taper_summary import beyond_bound, held_doses
-from docgen.options import LARGE_PRINT_SIZE, Options
+from docgen.options import Options
 
 if TYPE_CHECKING:
     from docgen.documents.timeline.fitting import Measure
@@ -96,13 +96,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     tapers = [planned for planned in planned_tapers(case) if planned.index in indices and planned.schedule.steps]
     found = taper_history(case, options.table)
     return {
-        "title": TITLE,
-        "size": LARGE_PRINT_SIZE if options.large_print else SIZE,
-        "large_print": options.large_print,
-        "page": options.page,
-        "patient": case.patient,
-        "date_of_birth": case.patient.date_of_birth.display() if case.patient.date_of_birth else None,
-        "generated": display_day(options.today),
+        **page_context(case, options, TITLE, SIZE),
         "letter_date": display_day(options.today),
         "reply_by": display_day(add_days(options.today, REPLY_DAYS)),
         "recipient": recipient,
