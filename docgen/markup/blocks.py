@@ -11,7 +11,9 @@ Node types (the XML element that makes each one in brackets):
 - ``Heading`` (``<h1>``, ``<h2>``, ``<h3>``): a heading with inline text.
 - ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, title, subtitle,
   address, right, signature.
-- ``Quote`` (``<quote>``): record text reproduced exactly, set apart.
+- ``Quote`` (``<quote continued=>``): record text reproduced exactly, set apart; ``continued`` is
+  the label at the top of the part of a long quote that a page break carries over (default
+  "(continued)").
 - ``ListBlock`` (``<ul>``/``<ol>`` with ``<li>``): bulleted or numbered items.
 - ``Table`` (``<table widths= style= lines=>`` with ``<tr>``, ``<th>``, ``<td>``): a header row, rows;
   styles: grid, plain, and calendar (every cell ruled, for a month grid); ``lines`` makes every
@@ -59,9 +61,14 @@ class Paragraph:
     keep_with_next: bool = False
 
 
+#: The label over the part of a quote carried over to the next page, unless a template sets one.
+CONTINUED = "(continued)"
+
+
 @dataclass(frozen=True)
 class Quote:
     spans: Inline
+    continued: str = CONTINUED
 
 
 @dataclass(frozen=True)
@@ -214,7 +221,7 @@ def _paragraph(element: ElementTree.Element, _figures: Mapping[str, object], _te
 
 
 def _quote(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
-    return Quote(_spans(element))
+    return Quote(_spans(element), _fold(element.get("continued", CONTINUED)))
 
 
 def _list(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
