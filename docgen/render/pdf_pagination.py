@@ -106,9 +106,17 @@ class KeepWithNext(_Container):
             return list(self.content)
         lead_height = content_height(self.lead, canvas, available_width, available_height) + \
             self.lead[-1].getSpaceAfter() + self.follower.getSpaceBefore()
-        parts = self._split(self.follower, available_width, available_height - lead_height)
+        room = available_height - lead_height
+        parts = self._split(self.follower, available_width, room)
         if len(parts) >= 2:
-            return [*self.lead, *parts]
+            # a container (a list) splits into all its pieces whatever the room: keep the lead
+            # with its first piece that has a height
+            solid = next((index for index, part in enumerate(parts)
+                          if isinstance(part, _Container) or part.wrapOn(self.canv, available_width, room)[1] > 0), None)
+            if solid is None or content_height(parts[:solid + 1], canvas, available_width, room) <= room:
+                return [*self.lead, *parts]
+            if solid + 1 < len(parts) or solid > 0:
+                return [KeepWithNext([*self.lead, *parts[:solid]], parts[solid]), *parts[solid + 1:]]
         first = self.lead[0]
         if isinstance(first, Paragraph) and not isinstance(first, _Container):
             pieces = self._split(first, available_width, available_height)
