@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import SAMPLES, TODAY, folded
 
 from docgen.case.loading import load_case
@@ -236,3 +238,48 @@ def test_docx_request_carries_its_enclosure_and_reply_form_numbered_across_all(
     if sample in LONG_REQUESTS:
         pytest.xfail(f"{sample}: {letter} pages before the enclosure ({LONG_REQUESTS[sample]})")
     assert letter <= 2
+
+
+# -- any document: the rules hold whatever the blocks ---------------------------------------------
+
+
+def _words(count: int, label: str) -> str:
+    return " ".join(f"{label}w{number}" for number in range(count))
+
+
+_PIECES = st.one_of(
+    st.integers(2, 60).map(lambda count: ("p", count)),
+    st.integers(1, 4).map(lambda count: ("h", count)),
+    st.integers(5, 120).map(lambda count: ("intro-quote", count)),
+    st.integers(1, 8).map(lambda count: ("intro-list", count)),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_PIECES, min_size=8, max_size=40))
+def test_no_page_ends_on_a_heading_or_an_introducing_line_and_no_line_stands_alone(pieces: list[tuple[str, int]]) -> None:
+    from docgen.render.pdf import render_pdf
+
+    parts, headings, paragraphs = [], set(), {}
+    for index, (kind, count) in enumerate(pieces):
+        label = f"b{index}"
+        if kind == "p":
+            paragraphs[label] = _words(count, label)
+            parts.append(f"<p>{paragraphs[label]}</p>")
+        elif kind == "h":
+            headings.add(f"Heading {label}")
+            parts.append(f"<h3>Heading {label}</h3>")
+        elif kind == "intro-quote":
+            paragraphs[label] = _words(count, label)
+            parts.append(f"<p>The record reads {label}:</p><quote>{paragraphs[label]}</quote>")
+        else:
+            parts.append(f"<p>The items {label}:</p><ul>{''.join(f'<li>{label} item {n}</li>' for n in range(count))}</ul>")
+    markup = f'<document title="Test">{"".join(parts)}<p>The end.</p></document>'
+    pages = page_lines(render_pdf(blocks.parse_document(markup, {}, "test.xml.j2")))
+    for number, lines in enumerate(pages[:-1], start=1):
+        last = lines[-1].text
+        assert last not in headings and not last.endswith(":"), (number, last)
+    for label in paragraphs:  # a paragraph split across pages leaves two lines or more on each
+        counts = [sum(1 for line in lines if re.search(rf"\b{label}w\d+", line.text)) for lines in pages]
+        shared = [count for count in counts if count]
+        assert len(shared) == 1 or min(shared) >= 2, (label, counts)
