@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
-from reportlab.platypus.doctemplate import FrameBreak, NullActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, FrameBreak, LCActionFlowable, NullActionFlowable
 
 #: What a container reports as its height, so that the frame always asks it to split.
 _ALWAYS_SPLIT = 0xFFFFFF
@@ -30,6 +30,8 @@ def content_height(flowables: list[Flowable], canvas: Any, width: float, height:
     """The height the flowables take one after another, with the space between them."""
     total = 0.0
     for index, flowable in enumerate(flowables):
+        if isinstance(flowable, ActionFlowable):  # takes no room (a break is not measured)
+            continue
         if isinstance(flowable, _Container):
             total += flowable.measure(canvas, width, height)
         else:
@@ -108,11 +110,13 @@ class KeepWithNext(_Container):
             self.lead[-1].getSpaceAfter() + self.follower.getSpaceBefore()
         room = available_height - lead_height
         parts = self._split(self.follower, available_width, room)
+        if parts and isinstance(parts[0], LCActionFlowable):  # what follows goes to the next page: so does the lead
+            return self._next_page()
         if len(parts) >= 2:
             # a container (a list) splits into all its pieces whatever the room: keep the lead
             # with its first piece that has a height
-            solid = next((index for index, part in enumerate(parts)
-                          if isinstance(part, _Container) or part.wrapOn(self.canv, available_width, room)[1] > 0), None)
+            solid = next((index for index, part in enumerate(parts) if not isinstance(part, ActionFlowable) and (
+                isinstance(part, _Container) or part.wrapOn(self.canv, available_width, room)[1] > 0)), None)
             if solid is None or content_height(parts[:solid + 1], canvas, available_width, room) <= room:
                 return [*self.lead, *parts]
             if solid + 1 < len(parts) or solid > 0:
