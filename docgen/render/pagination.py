@@ -34,8 +34,10 @@ class Unit:
 
 
 def introduces(block: blocks.Block, following: blocks.Block | None) -> bool:
-    """Whether ``block`` is a line that introduces the list, table or quote after it."""
-    return (isinstance(block, blocks.Paragraph) and isinstance(following, (blocks.ListBlock, blocks.Table, blocks.Quote))
+    """Whether ``block`` is a line that introduces the list, table or quote after it (or the
+    headed section after it: "From my records:" before "Medication history")."""
+    return (isinstance(block, blocks.Paragraph)
+            and isinstance(following, (blocks.ListBlock, blocks.Table, blocks.Quote, blocks.Heading))
             and blocks.plain(block.spans).rstrip().endswith(":"))
 
 
