@@ -48,7 +48,7 @@ def render(document: blocks.Document, output_format: str, options: Options,
            enclosure: blocks.Document | None = None, *, cover: blocks.Document | None = None,
            appendix: blocks.Document | None = None) -> bytes:
     """Blocks -> bytes in one format (with an enclosure on the pages after the document, a cover
-    sheet before it and an appendix after all; a DOCX carries only the cover, on its first page)."""
+    sheet before it and an appendix after all, in both formats)."""
     if output_format == "pdf":
         from docgen.render.pdf import render_pdf
 
@@ -58,7 +58,7 @@ def render(document: blocks.Document, output_format: str, options: Options,
     if cover is not None:
         document = replace(document, blocks=cover.blocks + (blocks.PageBreak(),) + document.blocks)
     created = datetime(options.today.year, options.today.month, options.today.day, tzinfo=timezone.utc)
-    return render_docx(document, created)
+    return render_docx(document, created, enclosure=enclosure, appendix=appendix)
 
 
 #: The last few fitted one-page documents, so a packet fits its timeline once for the PDF, the
@@ -113,12 +113,12 @@ def _generate(case: Case, name: str, output_format: str, options: Options) -> by
 
 def _parts(case: Case, kind: DocumentKind, output_format: str,
            options: Options) -> tuple[blocks.Document, blocks.Document | None, blocks.Document | None]:
-    """The document, and for a PDF its enclosure and appendix where it has them."""
+    """The document, and its enclosure and appendix where it has them."""
     document = build_document(case, kind, options)
     enclosure = appendix = None
-    if output_format == "pdf" and kind.enclosure and options.enclosure:
+    if kind.enclosure and options.enclosure:
         enclosure = fitted_document(case, TIMELINE, options)[0]
-    if output_format == "pdf" and kind.appendix is not None and options.reply_form:
+    if kind.appendix is not None and options.reply_form:
         extra = document_kind(kind.appendix)
         if extra.missing(case) is None:
             appendix = build_document(case, extra, options)

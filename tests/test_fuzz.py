@@ -184,11 +184,17 @@ def _poppler_text(pdf: bytes) -> str | None:
     return re.sub("[\u202a-\u202e]", "", completed.stdout.decode("utf-8"))  # its direction marks
 
 
+def _without_continued(text: str) -> str:
+    """The text without the label over the second part of a quote split across pages (a line of
+    its own, which otherwise comes between the two halves of the quote's text)."""
+    return re.sub(rf"(?m)^[ \t\r\f]*{re.escape(blocks.CONTINUED)}[ \t\r]*$", "", text)
+
+
 def check_renders_faithfully(document: blocks.Document, pdf: bytes, docx: bytes, rtl: bool) -> None:
     """Every piece of text of the blocks is in the PDF's and the DOCX's extracted text."""
-    pdf_compact = _compact(_body_text(pdf))
+    pdf_compact = _compact(_without_continued(_body_text(pdf)))
     docx_folded = folded(docx_text(docx))
-    poppler = _poppler_text(pdf) if rtl else None
+    poppler = _without_continued(_poppler_text(pdf)) if rtl else None
     # each extractor has its own blind spot: PDFium on right-to-left lines, poppler on the reading
     # order of table cells that wrap; a run of letters is found if either reads it in order
     pdfium_letters = _letters_only(pdf_compact)

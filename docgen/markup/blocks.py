@@ -13,7 +13,9 @@ Node types (the XML element that makes each one in brackets):
 - ``Paragraph`` (``<p style=>``): inline text; styles: body, small, fine, compact (the size of
   table text), title, subtitle,
   address, right, signature.
-- ``Quote`` (``<quote>``): record text reproduced exactly, set apart.
+- ``Quote`` (``<quote continued=>``): record text reproduced exactly, set apart; ``continued`` is
+  the label at the top of the part of a long quote that a page break carries over (default
+  "(continued)").
 - ``ListBlock`` (``<ul>``/``<ol>`` with ``<li>``): bulleted or numbered items.
 - ``Table`` (``<table widths= style= lines=>`` with ``<tr>``, ``<th>``, ``<td>``): a header row, rows;
   styles: grid, plain, and calendar (every cell ruled, for a month grid); ``lines`` makes every
@@ -64,9 +66,14 @@ class Paragraph:
     keep_with_next: bool = False
 
 
+#: The label over the part of a quote carried over to the next page, unless a template sets one.
+CONTINUED = "(continued)"
+
+
 @dataclass(frozen=True)
 class Quote:
     spans: Inline
+    continued: str = CONTINUED
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,7 @@ class Document:
     #: No text is set smaller than this (points).
     minimum_size: float = 7.0
     #: Line spacing as a multiple of the type size (a dense one-page document sets less).
-    leading: float = 1.28
+    leading: float = 1.2
 
     def text(self) -> str:
         """All text of the document, one block a line (for goldens and tests)."""
@@ -186,7 +193,7 @@ def _document(root: ElementTree.Element, figures: Mapping[str, object], template
         page_size=_choice(root, "page", "letter", PAGE_SIZES),
         landscape=_choice(root, "orientation", "portrait", ORIENTATIONS) == "landscape",
         minimum_size=_number(root, "minimum", "7", 7.0, 24.0),
-        leading=_number(root, "leading", "1.28", 1.0, 2.0),
+        leading=_number(root, "leading", "1.2", 1.0, 2.0),
     )
 
 
@@ -230,7 +237,7 @@ def _paragraph(element: ElementTree.Element, _figures: Mapping[str, object], _te
 
 
 def _quote(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:
-    return Quote(_spans(element))
+    return Quote(_spans(element), _fold(element.get("continued", CONTINUED)))
 
 
 def _list(element: ElementTree.Element, _figures: Mapping[str, object], _template: str) -> Block:

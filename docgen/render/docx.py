@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
@@ -26,7 +26,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from docgen.markup import blocks
-from docgen.render import fonts
+from docgen.render import fonts, pagination
 from docgen.render.docx_fonts import embed_fonts
 from docgen.render.styles import StyleSheet
 
@@ -47,15 +47,71 @@ def write_docx(document: blocks.Document, target: str | Path | IO[bytes] | None 
     return None
 
 
-def render_docx(document: blocks.Document, created: datetime | None = None) -> bytes:
-    sheet = StyleSheet(body=document.size, page=document.page_size, landscape=document.landscape,
-                       minimum=document.minimum_size, leading_ratio=document.leading)
+def render_docx(document: blocks.Document, created: datetime | None = None, *,
+                enclosure: blocks.Document | None = None, appendix: blocks.Document | None = None) -> bytes:
+    """The document, and optionally an enclosure and an appendix after it, each from a new page.
+
+    The enclosure (the one-page timeline) is a section of its own under the document's running
+    header and footer; the appendix (the reply form) one under its own. Pages are numbered
+    across all of them, as in the PDF."""
+    sheet = _sheet(document)
     docx = new_document()
     _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
-    for block in document.blocks:
-        _RENDERERS[type(block)](docx, block, sheet)
+    _add_blocks(docx, document.blocks, sheet)
+    if enclosure is not None:
+        docx.add_section(WD_SECTION.NEW_PAGE)
+        _add_blocks(docx, enclosure.blocks, _sheet(enclosure, document))
+    if appendix is not None:
+        section = docx.add_section(WD_SECTION.NEW_PAGE)
+        _set_furniture(section, appendix.furniture, sheet)
+        _add_blocks(docx, appendix.blocks, _sheet(appendix, document))
     embed_fonts(docx)
     return _package(docx)
+
+
+def _sheet(part: blocks.Document, paper: blocks.Document | None = None) -> StyleSheet:
+    """A part's style sheet: its own sizes, on the paper of ``paper`` (the main document)."""
+    paper = paper or part
+    return StyleSheet(body=part.size, page=paper.page_size, landscape=paper.landscape,
+                      minimum=part.minimum_size, leading_ratio=part.leading)
+
+
+def _add_blocks(docx: DocxDocument, items: tuple[blocks.Block, ...], sheet: StyleSheet) -> None:
+    """The blocks in order, with Word's keep-with-next and keep-lines-together where
+    ``pagination.plan`` says a page may not break."""
+    body = docx.element.body
+    for unit in pagination.plan(items):
+        made: list[list[Any]] = []
+        for block in items[unit.start:unit.end]:
+            before = len(body) - 1  # the last child is the section's properties
+            _RENDERERS[type(block)](docx, block, sheet)
+            made.append([element for element in list(body)[before:len(body) - 1]])
+        if unit.kind == pagination.KEEP:
+            _keep(made[0], everything=True)
+        elif unit.kind == pagination.CLOSING:
+            first, *rest = made
+            _keep(first, everything=False)
+            for elements in rest:
+                _keep(elements, everything=True)
+            closing = [element for elements in rest for element in elements]
+            if closing:  # the very last paragraph needs no keep-with-next
+                last = closing[-1]
+                if last.tag == qn("w:p"):
+                    DocxParagraph(last, docx._body).paragraph_format.keep_with_next = False
+
+
+def _keep(elements: list[Any], *, everything: bool) -> None:
+    """Keep the paragraphs of ``elements`` (every one, or only the last, for the block before a
+    closing) with what follows, each on one page; a table's rows are kept through their
+    paragraphs, as Word does."""
+    paragraphs = [paragraph for element in elements for paragraph in (
+        [element] if element.tag == qn("w:p") else element.iter(qn("w:p")))]
+    if not everything and paragraphs:
+        paragraphs = paragraphs[-1:]
+    for paragraph in paragraphs:
+        properties = paragraph.get_or_add_pPr()
+        properties.keepNext_val = True
+        properties.keepLines_val = True
 
 
 #: The extended properties: docgen as the application, nothing else (python-docx's template
@@ -148,6 +204,7 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     _set_font(normal.font, sheet.size("body"))
     normal.paragraph_format.space_after = Pt(sheet.space_after("body"))
     normal.paragraph_format.line_spacing = round(sheet.leading_ratio / 1.164, 3)  # DejaVu Sans lines are 1.164 em
+    normal.paragraph_format.widow_control = True  # no line of a paragraph alone at a page's foot or head
     for level in (1, 2, 3):
         style = styles[f"Heading {level}"]
         _set_font(style.font, sheet.size(f"h{level}"), bold=True)
@@ -175,19 +232,26 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     properties.modified = created
     properties.last_printed = created
 
+    _set_furniture(section, document.furniture, sheet)
+
+
+def _set_furniture(section: Any, furniture: blocks.Furniture, sheet: StyleSheet) -> None:
+    """The running header and footer of ``section`` (its own, not the previous section's)."""
+    section.header.is_linked_to_previous = False
+    section.footer.is_linked_to_previous = False
     frame = Pt(sheet.frame_width)
     header = section.header.paragraphs[0]
     header._p.style = None  # Normal: the built-in Header style's centre tab would catch the tab
     header.paragraph_format.space_after = Pt(0)
     header.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
-    _furniture_run(header, document.furniture.header_left, sheet)
-    if document.furniture.header_right:
-        _furniture_run(header, "\t" + document.furniture.header_right, sheet)
+    _furniture_run(header, furniture.header_left, sheet)
+    if furniture.header_right:
+        _furniture_run(header, "\t" + furniture.header_right, sheet)
     footer = section.footer.paragraphs[0]
     footer._p.style = None
     footer.paragraph_format.space_after = Pt(0)
     footer.paragraph_format.tab_stops.add_tab_stop(frame, WD_TAB_ALIGNMENT.RIGHT)
-    _furniture_run(footer, document.furniture.footer_left + "\tPage ", sheet)
+    _furniture_run(footer, furniture.footer_left + "\tPage ", sheet)
     _field(footer, "PAGE", sheet)
     _furniture_run(footer, " of ", sheet)
     _field(footer, "NUMPAGES", sheet)
@@ -249,14 +313,14 @@ def _role_style(docx: DocxDocument, sheet: StyleSheet, role: str, *, bold: bool 
                 space_after: float | None = None) -> str:
     """The id of a paragraph style for text of ``role`` (its size and spacing), added to the
     document the first time it is used: a size set once on a style instead of on every run."""
-    style_id = "Docgen" + role.title() + ("Bold" if bold else "")
+    half_points = round(sheet.size(role) * 2)
+    style_id = "Docgen" + role.title() + ("Bold" if bold else "") + str(half_points)
     styles = docx.styles.element
     if styles.get_by_id(style_id) is None:
-        half_points = round(sheet.size(role) * 2)
         twips = round((sheet.space_after(role) if space_after is None else space_after) * 20)
         styles.append(parse_xml(
             f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
-            f'<w:name w:val="Docgen {role}{" bold" if bold else ""}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+            f'<w:name w:val="Docgen {role}{" bold" if bold else ""} {half_points / 2:g} pt"/><w:basedOn w:val="Normal"/><w:qFormat/>'
             f'<w:pPr><w:spacing w:after="{twips}"/></w:pPr>'
             f'<w:rPr>{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
             "</w:style>"
@@ -264,18 +328,39 @@ def _role_style(docx: DocxDocument, sheet: StyleSheet, role: str, *, bold: bool 
     return style_id
 
 
+def _is_main(docx: DocxDocument, sheet: StyleSheet) -> bool:
+    """Whether ``sheet`` is the main document's (whose sizes Word's built-in styles carry)."""
+    size = docx.styles["Normal"].font.size
+    return size is not None and abs(size.pt - sheet.size("body")) < 0.01
+
+
 def _heading(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    if not _is_main(docx, sheet):
+        _part_heading(docx, block, sheet)
+        return
     paragraph = docx.add_paragraph()
     paragraph._p.style = f"Heading{block.level}"  # by id: python-docx's lookup by name scans every style
     _add_spans(paragraph, block.spans)
 
 
+def _part_heading(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
+    """A heading of an enclosure or appendix, in that part's own size (Word's heading styles
+    carry the main document's)."""
+    role = f"h{block.level}"
+    paragraph = docx.add_paragraph()
+    paragraph._p.style = _role_style(docx, sheet, role, bold=True)
+    paragraph.paragraph_format.space_before = Pt(sheet.space_before(role))
+    _add_spans(paragraph, block.spans)
+
+
 def _paragraph(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
     paragraph = docx.add_paragraph()
-    if block.style == "title":
-        paragraph._p.style = "Title"
     role = block.style
-    if role != "title":
+    if role == "title" and _is_main(docx, sheet):
+        paragraph._p.style = "Title"
+    elif role == "title":
+        paragraph._p.style = _role_style(docx, sheet, role, bold=True)
+    else:
         paragraph._p.style = _role_style(docx, sheet, role)
         if role == "right":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

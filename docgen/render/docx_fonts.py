@@ -60,14 +60,17 @@ def embed_fonts(docx: DocxDocument) -> None:
         return
     font_table = _editable_font_table(docx)
     table = font_table.element
-    for number, name in enumerate((name for name in SLOTS if name in used), start=1):
-        data = subset_font(name, used[name])
+    subsets = {name: subset_font(name, used[name]) for name in SLOTS if name in used}
+    families = document_families(subsets)
+    _rename_families(docx, families)
+    for number, name in enumerate(subsets, start=1):
+        slot = SLOTS[name]
+        data = renamed_font(subsets[name], slot.family, families[slot.family])
         key = font_key(data)
         part = Part(PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
                     docx.part.package)
         relationship = font_table.relate_to(part, FONT_RELATIONSHIP)
-        slot = SLOTS[name]
-        _font_entry(table, slot.family, name).append(parse_xml(
+        _font_entry(table, families[slot.family], name, slot.family).append(parse_xml(
             f'<w:{slot.element} {nsdecls("w", "r")} r:id="{relationship}" w:fontKey="{key}" w:subsetted="1"/>'))
     _ask_to_keep_embedding(docx)
 
@@ -245,6 +248,56 @@ def _font_file(name: str) -> bytes:
     return fonts.font_path(name).read_bytes()
 
 
+# -- a family name of the document's own -------------------------------------------------------
+
+
+def document_families(subsets: dict[str, bytes]) -> dict[str, str]:
+    """The family names the document's embedded subsets go by: each installed family's name and
+    a tag from the subsets' bytes ("DejaVu Sans 3F9A20C1").
+
+    A word processor that registers embedded fonts by family name for the whole process
+    (LibreOffice converting several files in one run) would otherwise set a later document in
+    the first one's subset, which lacks its characters; the same subsets give the same names,
+    so identical input still gives identical bytes."""
+    tag = hashlib.sha256(b"".join(subsets[name] for name in sorted(subsets))).hexdigest()[:8].upper()
+    return {family: f"{family} {tag}" for family in {slot.family for slot in SLOTS.values()}}
+
+
+def renamed_font(data: bytes, family: str, new_family: str) -> bytes:
+    """The font ``data`` with ``family`` replaced by ``new_family`` in its name table (family,
+    full, unique, typographic family and PostScript names)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    for record in font["name"].names:
+        if record.nameID not in (1, 3, 4, 6, 16, 18, 21):
+            continue
+        text = record.toUnicode()
+        if record.nameID == 6:
+            text = text.replace(family.replace(" ", ""), new_family.replace(" ", ""))
+        else:
+            text = text.replace(family, new_family)
+        record.string = text
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+_FONT_ATTRIBUTES = tuple(qn(f"w:{name}") for name in ("ascii", "hAnsi", "cs", "eastAsia"))
+
+
+def _rename_families(docx: DocxDocument, families: dict[str, str]) -> None:
+    """Every run, style, header and footer that names a family of ``families`` names its new name."""
+    for part in docx.part.package.iter_parts():
+        if not isinstance(part, XmlPart):
+            continue
+        for element in part.element.iter(qn("w:rFonts")):
+            for attribute in _FONT_ATTRIBUTES:
+                value = element.get(attribute)
+                if value in families:
+                    element.set(attribute, families[value])
+
+
 def font_key(data: bytes) -> str:
     """A GUID for obfuscating ``data``, in braces as ``w:fontKey`` holds it: the first 16 bytes
     of the font program's SHA-256 digest, so the same font gives the same key."""
@@ -276,12 +329,14 @@ def _editable_font_table(docx: DocxDocument) -> XmlPart:
     return replacement
 
 
-def _font_entry(table: _Element, family: str, name: str) -> _Element:
-    """The font table's ``w:font`` for ``family``, added (described from face ``name``) if absent."""
+def _font_entry(table: _Element, family: str, name: str, alternative: str) -> _Element:
+    """The font table's ``w:font`` for ``family``, added (described from face ``name``, with the
+    installed family ``alternative`` to use in its place) if absent."""
     for existing in table.iter(qn("w:font")):
         if existing.get(qn("w:name")) == family:
             return cast("_Element", existing)
-    entry = parse_xml(f'<w:font {nsdecls("w")} w:name="{family}">{_description(name)}</w:font>')
+    entry = parse_xml(f'<w:font {nsdecls("w")} w:name="{family}"><w:altName w:val="{alternative}"/>'
+                      f'{_description(name)}</w:font>')
     table.append(entry)
     return entry
 
@@ -325,5 +380,5 @@ def _ask_to_keep_embedding(docx: DocxDocument) -> None:
     settings.insert(position + 1, parse_xml(f'<w:saveSubsetFonts {nsdecls("w")}/>'))
 
 
-__all__ = ["FONT_RELATIONSHIP", "OBFUSCATED_FONT", "SLOTS", "Slot", "embed_fonts", "font_key", "obfuscate",
-           "subset_font", "used_characters"]
+__all__ = ["FONT_RELATIONSHIP", "OBFUSCATED_FONT", "SLOTS", "Slot", "document_families", "embed_fonts", "font_key",
+           "obfuscate", "renamed_font", "subset_font", "used_characters"]

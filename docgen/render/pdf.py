@@ -32,7 +32,8 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from docgen.markup import blocks
-from docgen.render import fonts
+from docgen.render import fonts, pagination
+from docgen.render.pdf_pagination import KeepClosing, KeepWithNext
 from docgen.render.bidi import has_right_to_left, visual, visual_order
 from docgen.render.styles import StyleSheet
 
@@ -144,7 +145,7 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
     if cover is not None:
         flowables += [_FurnitureChange(cover.furniture), *_part(cover, document.page_size, document.landscape), PageBreak(),
                       _FurnitureChange(document.furniture)]
-    flowables += [flowable for block in document.blocks for flowable in _flowables(block, sheet)]
+    flowables += _laid_out(document.blocks, sheet)
     if enclosure is not None:
         flowables.append(PageBreak())
         flowables += _part(enclosure, document.page_size, document.landscape)
@@ -156,8 +157,9 @@ def render_pdf(document: blocks.Document, enclosure: blocks.Document | None = No
 
 def _part(part: blocks.Document, page: str, landscape: bool = False) -> list[Flowable]:
     """A document's flowables, set in its own body size on the main document's paper."""
-    part_sheet = StyleSheet(body=part.size, page=page, landscape=landscape, minimum=part.minimum_size, leading_ratio=part.leading)
-    return [flowable for block in part.blocks for flowable in _flowables(block, part_sheet)]
+    part_sheet = StyleSheet(body=part.size, page=page, landscape=landscape, minimum=part.minimum_size,
+                            leading_ratio=part.leading)
+    return _laid_out(part.blocks, part_sheet)
 
 
 class _FurnitureChange(Flowable):  # type: ignore[misc]
@@ -381,6 +383,8 @@ def _style(sheet: StyleSheet, role: str, **overrides: Any) -> ParagraphStyle:
         spaceAfter=sheet.space_after(role),
         alignment=TA_RIGHT if role == "right" else TA_LEFT,
         textColor=colors.black,
+        allowWidows=0,  # a paragraph split across pages leaves at least two lines on each
+        allowOrphans=0,
     )
     if role in {"small", "fine"}:
         values["textColor"] = colors.Color(0.15, 0.15, 0.15)
@@ -398,9 +402,48 @@ def _flowables(block: blocks.Block, sheet: StyleSheet) -> list[Flowable]:
     return _RENDERERS[type(block)](block, sheet)
 
 
+def _laid_out(items: tuple[blocks.Block, ...], sheet: StyleSheet) -> list[Flowable]:
+    """The blocks' flowables, grouped where ``pagination.plan`` says a page may not break."""
+    out: list[Flowable] = []
+    lead: list[Flowable] = []
+    for unit in pagination.plan(items):
+        if unit.kind == pagination.CLOSING:
+            made = _closing(items[unit.start:unit.end], sheet)
+        else:
+            made = _flowables(items[unit.start], sheet)
+        if not made:
+            continue
+        if lead and unit.kind == pagination.KEEP and not isinstance(made[0], (PageBreak, CondPageBreak)):
+            lead += made
+            continue
+        if lead:
+            if isinstance(made[0], (PageBreak, CondPageBreak)):
+                out += lead
+            else:
+                made = [KeepWithNext(lead, made[0]), *made[1:]]
+            lead = []
+        if unit.kind == pagination.KEEP:
+            lead = made
+        else:
+            out += made
+    return out + lead
+
+
+def _closing(items: tuple[blocks.Block, ...], sheet: StyleSheet) -> list[Flowable]:
+    """The block before a signature and the closing after it, as one ``KeepClosing``."""
+    first = _flowables(items[0], sheet)
+    rest = [flowable for block in items[1:] for flowable in _flowables(block, sheet)]
+    cut = len(first)
+    while cut > 1 and isinstance(first[cut - 1], Spacer):
+        cut -= 1
+    if not first:
+        return rest
+    return [*first[:cut - 1], KeepClosing(first[cut - 1], first[cut:] + rest)]
+
+
 def _heading(block: Any, sheet: StyleSheet) -> list[Flowable]:
     role = f"h{block.level}"
-    paragraph = _paragraph(block.spans, sheet, role, keepWithNext=1)
+    paragraph = _paragraph(block.spans, sheet, role)  # kept with what follows by _laid_out
     if block.level == 1:
         return [CondPageBreak(1.2 * 72), paragraph]
     return [paragraph]
@@ -446,12 +489,11 @@ def _pieces(spans: blocks.Inline) -> list[blocks.Inline]:
 def _paragraph_block(block: Any, sheet: StyleSheet) -> list[Flowable]:
     pieces = _pieces(block.spans) or [block.spans]
     if len(pieces) == 1:
-        return [_paragraph(block.spans, sheet, block.style, keepWithNext=1 if block.keep_with_next else 0)]
+        return [_paragraph(block.spans, sheet, block.style)]
     last = len(pieces) - 1
     return [_paragraph(piece, sheet, block.style,
                        **({} if index == 0 else {"spaceBefore": 0}),
-                       **({} if index == last else {"spaceAfter": 0}),
-                       keepWithNext=1 if block.keep_with_next and index == last else 0)
+                       **({} if index == last else {"spaceAfter": 0}))
             for index, piece in enumerate(pieces)]
 
 
@@ -471,16 +513,25 @@ class _QuoteParagraph(_Paragraph):
         canvas.line(self.rule_x, -self.style.spaceAfter, self.rule_x, self.height + self.style.spaceBefore)
         canvas.restoreState()
 
+    #: The label set over the part that a page break carries over ("" for none), and its style.
+    continued: str = ""
+    continued_style: ParagraphStyle | None = None
+
     def split(self, width: float, height: float) -> list[Any]:
         parts: list[Any] = super().split(width, height)
         for part in parts:
             part.rule_x, part.rule_width = self.rule_x, self.rule_width
-        return parts
+            part.continued, part.continued_style = self.continued, self.continued_style
+        if len(parts) < 2 or not self.continued or self.continued_style is None:
+            return parts
+        label = _QuoteParagraph(_markup((blocks.Span(self.continued, italic=True),)), self.continued_style)
+        label.rule_x, label.rule_width = self.rule_x, self.rule_width
+        return [parts[0], KeepWithNext([label], parts[1]), *parts[2:]]
 
 
 #: Where a quote's text starts, and its rule, from the left of the text frame (points).
-_QUOTE_INDENT = 33.0
-_QUOTE_RULE = 24.0
+_QUOTE_INDENT = 24.0
+_QUOTE_RULE = 15.0
 
 
 def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
@@ -493,6 +544,8 @@ def _quote(block: Any, sheet: StyleSheet) -> list[Flowable]:
                        spaceAfter=3 if index == last else 0)
         paragraph = _QuoteParagraph(_markup(piece), style)
         paragraph.rule_x, paragraph.rule_width = _QUOTE_RULE, sheet.quote_rule_width
+        paragraph.continued = block.continued
+        paragraph.continued_style = _style(sheet, "small", leftIndent=_QUOTE_INDENT, spaceBefore=0, spaceAfter=1)
         flowables.append(paragraph)
     return [*flowables, Spacer(1, sheet.space_after("body"))]
 
@@ -535,8 +588,8 @@ def _table(block: Any, sheet: StyleSheet) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), 3 if not plain else 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         # dense documents (a leading below the style sheet's usual) pad their cells less too
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5 if sheet.leading_ratio >= 1.28 else 1.0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2 if sheet.leading_ratio >= 1.28 else 1.4),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 if sheet.leading_ratio >= 1.2 else 1.0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2 if sheet.leading_ratio >= 1.2 else 1.4),
     ]
     if not plain:
         gray = colors.Color(sheet.rule_gray, sheet.rule_gray, sheet.rule_gray)

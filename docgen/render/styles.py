@@ -25,10 +25,10 @@ class StyleSheet:
     landscape: bool = False
     #: The smallest size of any text (a large-print copy raises it to its body size).
     minimum: float = MINIMUM_SIZE
-    margin: float = 0.75 * POINTS_PER_INCH
-    top_margin: float = 0.85 * POINTS_PER_INCH
-    bottom_margin: float = 0.75 * POINTS_PER_INCH
-    leading_ratio: float = 1.28
+    margin: float = 0.7 * POINTS_PER_INCH
+    top_margin: float = 0.8 * POINTS_PER_INCH
+    bottom_margin: float = 0.7 * POINTS_PER_INCH
+    leading_ratio: float = 1.2
     rule_width: float = 0.5
     rule_gray: float = 0.45
     header_fill_gray: float = 0.88
@@ -77,7 +77,7 @@ class StyleSheet:
         return {"title": 0.0, "h1": 0.9, "h2": 0.6, "h3": 0.5}.get(role, 0.0) * self.body
 
     def space_after(self, role: str) -> float:
-        return {"title": 0.2, "h1": 0.35, "h2": 0.2, "h3": 0.2, "body": 0.5, "small": 0.35,
+        return {"title": 0.2, "h1": 0.35, "h2": 0.2, "h3": 0.2, "body": 0.4, "small": 0.35,
                 "fine": 0.2, "compact": 0.3, "address": 0.0, "subtitle": 0.3}.get(role, 0.4) * self.body
 
     def is_bold(self, role: str) -> bool:

@@ -276,10 +276,15 @@ def rendered(request: pytest.FixtureRequest) -> dict[str, Any]:
     return {
         "facts": facts,
         "pages": [folded(page) for page in pages],
-        "pdf": folded(" ".join(pages)),
+        "pdf": folded(" ".join(_body(page) for page in pages)),  # a sentence may run on over a page break
         "docx": folded(docx_text(docx)),
         "docx_lines": [folded(line) for line in docx_text(docx).split("\n")],
     }
+
+
+def _body(page: str) -> str:
+    """A page's text without its running header and footer (drawn last, its last two lines)."""
+    return "\n".join(page.strip().splitlines()[:-2])
 
 
 def _both(rendered: dict[str, Any]) -> tuple[str, str]:

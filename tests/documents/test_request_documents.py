@@ -237,8 +237,11 @@ def test_the_amendment_request_carries_the_reply_form_after_its_enclosure(denied
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
     without = pdf_pages(generate(denied, "amendment", "pdf", replace(OPTIONS, reply_form=False)))
     assert len(without) == len(pages) - 1
-    docx = folded(docx_text(generate(denied, "amendment", "docx", OPTIONS)))
-    assert "Reply to a request to amend" not in docx  # a DOCX carries neither enclosure nor form
+    docx = folded(docx_text(generate(denied, "amendment", "docx", OPTIONS)))  # the DOCX carries both, in order
+    letter_end = docx.index("Enclosure: Medication and symptom timeline (1 page)")
+    assert letter_end < docx.index("Medication and symptom timeline", letter_end + 60) < docx.index("Reply to a request to amend")
+    alone = folded(docx_text(generate(denied, "amendment", "docx", replace(OPTIONS, reply_form=False, enclosure=False))))
+    assert "Reply to a request to amend" not in alone and "Medication and symptom timeline" not in alone
 
 
 # -- the fax cover sheet --------------------------------------------------------------------------

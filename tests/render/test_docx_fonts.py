@@ -41,6 +41,8 @@ SLOT = {
     fonts.BOLD_ITALIC: ("DejaVu Sans", "embedBoldItalic"),
     fonts.FALLBACK: ("Droid Sans Fallback", "embedRegular"),
 }
+#: An embedded family's name: the installed family's and a tag from the document's subsets.
+TAGGED = re.compile(r"(DejaVu Sans|Droid Sans Fallback) ([0-9A-F]{8})")
 #: The style (name ID 2) of the face each embed element must hold.
 STYLE = {"embedRegular": {"Book", "Regular"}, "embedBold": {"Bold"}, "embedItalic": {"Oblique"},
          "embedBoldItalic": {"Bold Oblique"}}
@@ -90,7 +92,11 @@ def embedded_fonts(data: bytes) -> dict[tuple[str, str], TTFont]:
                 raise AssertionError(f"{part} with key {key} is not a font: {error}") from error
             assert program["name"].getDebugName(1) == family, (part, family)
             assert program["name"].getDebugName(2) in STYLE[slot], (part, slot)
-            found[(family, slot)] = program
+            tagged = TAGGED.fullmatch(family)
+            assert tagged is not None, family  # the document's own name for its subsets
+            alternative = font.find(f"{W}altName")
+            assert alternative is not None and alternative.get(f"{W}val") == tagged.group(1)
+            found[(tagged.group(1), slot)] = program
             parts.append(part)
     assert found, "no font is embedded"
     assert sorted(parts) == sorted(name for name in names if name.startswith("word/fonts/")), "a font part is unlisted"
@@ -223,3 +229,46 @@ def with_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes
             content = source.read(info)
             target.writestr(info, change(content) if info.filename == name else content)
     return buffer.getvalue()
+
+
+def _families_named(data: bytes) -> set[str]:
+    """Every family a run, a style, a header or a footer of the package names."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    named: set[str] = set()
+    for name in archive.namelist():
+        if name.startswith("word/") and name.endswith(".xml") and name != "word/fontTable.xml":
+            for element in ElementTree.fromstring(archive.read(name)).iter(f"{W}rFonts"):
+                named.update(value for key, value in element.attrib.items()
+                             if key.removeprefix(W) in ("ascii", "hAnsi", "cs", "eastAsia"))
+    return named
+
+
+def _docx_of(text: str) -> bytes:
+    markup = f'<document title="Test"><p>{text}</p><p><b>{text}</b></p></document>'
+    return render_docx(blocks.parse_document(markup, {}, "test.xml.j2"))
+
+
+def test_each_document_names_its_subsets_by_a_family_of_its_own() -> None:
+    # LibreOffice, converting several files in one run, keeps the first file's embedded subset
+    # for every later file that names the same family: each document's subsets have their own name
+    first, second = _docx_of("Carvajal"), _docx_of("Harold E. Lindgren 山")
+    tags = []
+    for data in (first, second):
+        named = _families_named(data) - {"Courier", "Symbol"}  # (the template's unused list styles)
+        embedded = {TAGGED.fullmatch(name) for name in named}
+        assert None not in embedded, named  # every run names an embedded family, none the bare one
+        assert {match.group(1) for match in embedded if match} == {"DejaVu Sans", "Droid Sans Fallback"}
+        tags.append({match.group(2) for match in embedded if match})
+        assert len(tags[-1]) == 1
+    assert tags[0] != tags[1]
+    assert _docx_of("Carvajal") == first  # the name comes from the subsets: the same input, the same bytes
+
+
+def test_a_renamed_font_keeps_its_glyphs_and_styles() -> None:
+    data = docx_fonts.subset_font(fonts.BOLD, "Abc")
+    renamed = TTFont(io.BytesIO(docx_fonts.renamed_font(data, "DejaVu Sans", "DejaVu Sans 0123ABCD")))
+    names = renamed["name"]
+    assert names.getDebugName(1) == "DejaVu Sans 0123ABCD" and names.getDebugName(2) == "Bold"
+    assert names.getDebugName(4) == "DejaVu Sans 0123ABCD Bold"
+    assert names.getDebugName(6) == "DejaVuSans0123ABCD-Bold"
+    assert set(renamed.getBestCmap().values()) == set(TTFont(io.BytesIO(data)).getBestCmap().values())

@@ -78,7 +78,7 @@ def test_a_heading_has_a_bold_heading_style_sized_by_the_style_sheet(level: int)
     assert heading.style.font.bold is True and heading.style.font.italic is False
     assert heading.style.font.size == Pt(sheet.size(f"h{level}"))
     assert all(run.bold is None and run.font.size is None for run in heading.runs)  # nothing overrides the style
-    assert heading.paragraph_format.keep_with_next is None and heading.style.paragraph_format.keep_with_next is True
+    assert heading.paragraph_format.keep_with_next is True and heading.style.paragraph_format.keep_with_next is True
     normal = word.styles["Normal"]
     assert normal.font.size == Pt(sheet.body)
     assert body.style is not None and not body.style.font.bold

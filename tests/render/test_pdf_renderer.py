@@ -164,7 +164,7 @@ def test_a_line_break_starts_a_new_line() -> None:
 
 def _two_pages() -> bytes:
     paragraphs = "".join(f"<p>Paragraph {number} of the long history, with enough words to fill a line or two "
-                         f"of the page.</p>" for number in range(1, 41))
+                         f"of the page.</p>" for number in range(1, 61))
     return render_pdf(document(paragraphs))
 
 
@@ -173,9 +173,9 @@ def test_a_long_document_flows_onto_a_second_page_in_order() -> None:
     pages = pdf_pages(data)
     assert len(pages) == page_count(data) == 2
     text = folded(" ".join(pages))
-    positions = [text.find(f"Paragraph {number} of") for number in range(1, 41)]
+    positions = [text.find(f"Paragraph {number} of") for number in range(1, 61)]
     assert -1 not in positions and positions == sorted(positions)
-    assert "Paragraph 1 of" in pages[0] and "Paragraph 40 of" in pages[1]
+    assert "Paragraph 1 of" in pages[0] and "Paragraph 60 of" in pages[1]
 
 
 def test_every_page_carries_the_header_and_page_x_of_y() -> None:
