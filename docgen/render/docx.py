@@ -203,7 +203,7 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     normal = styles["Normal"]
     _set_font(normal.font, sheet.size("body"))
     normal.paragraph_format.space_after = Pt(sheet.space_after("body"))
-    normal.paragraph_format.line_spacing = round(sheet.leading_ratio / 1.164, 3)  # DejaVu Sans lines are 1.164 em
+    normal.paragraph_format.line_spacing = round(sheet.leading_ratio / _DEJAVU_LINE, 3)
     normal.paragraph_format.widow_control = True  # no line of a paragraph alone at a page's foot or head
     for level in (1, 2, 3):
         style = styles[f"Heading {level}"]
@@ -233,6 +233,10 @@ def _set_up(docx: DocxDocument, document: blocks.Document, sheet: StyleSheet, cr
     properties.last_printed = created
 
     _set_furniture(section, document.furniture, sheet)
+
+
+#: A line of DejaVu Sans at single spacing, in ems: Word's "single" is the font's own line.
+_DEJAVU_LINE = 1.164
 
 
 def _set_furniture(section: Any, furniture: blocks.Furniture, sheet: StyleSheet) -> None:
@@ -314,14 +318,18 @@ def _role_style(docx: DocxDocument, sheet: StyleSheet, role: str, *, bold: bool 
     """The id of a paragraph style for text of ``role`` (its size and spacing), added to the
     document the first time it is used: a size set once on a style instead of on every run."""
     half_points = round(sheet.size(role) * 2)
-    style_id = "Docgen" + role.title() + ("Bold" if bold else "") + str(half_points)
+    # a part set at a line spacing of its own (the enclosed timeline) has styles of its own
+    leading = "" if sheet.leading_ratio == StyleSheet.leading_ratio else f"L{round(sheet.leading_ratio * 100)}"
+    style_id = "Docgen" + role.title() + ("Bold" if bold else "") + str(half_points) + leading
     styles = docx.styles.element
     if styles.get_by_id(style_id) is None:
         twips = round((sheet.space_after(role) if space_after is None else space_after) * 20)
+        line = round(240 * sheet.leading_ratio / _DEJAVU_LINE)
         styles.append(parse_xml(
             f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
-            f'<w:name w:val="Docgen {role}{" bold" if bold else ""} {half_points / 2:g} pt"/><w:basedOn w:val="Normal"/><w:qFormat/>'
-            f'<w:pPr><w:spacing w:after="{twips}"/></w:pPr>'
+            f'<w:name w:val="Docgen {role}{" bold" if bold else ""} {half_points / 2:g} pt{" " + leading if leading else ""}"/>'
+            '<w:basedOn w:val="Normal"/><w:qFormat/>'
+            f'<w:pPr><w:spacing w:after="{twips}" w:line="{line}" w:lineRule="auto"/></w:pPr>'
             f'<w:rPr>{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
             "</w:style>"
         ))
@@ -432,7 +440,34 @@ def _table(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
                 _heavy_bottom(cell, sheet)
             elif is_header:
                 _shade(cell, sheet.header_fill_gray)
-    docx.add_paragraph().paragraph_format.space_after = Pt(sheet.body * 0.2)
+    _gap(docx, sheet.body * 0.6)  # as the PDF spaces a table from what follows
+
+
+def _gap(container: Any, points: float) -> None:
+    """An empty paragraph about ``points`` tall: its mark set in 1 pt type at single spacing,
+    the rest as space after. (An empty paragraph takes the height of its mark's type, and
+    LibreOffice misjudges pages that hold empty paragraphs of an exact line height.)"""
+    paragraph = container.add_paragraph()
+    _tiny_mark(paragraph)
+    paragraph.paragraph_format.line_spacing = 1.0
+    paragraph.paragraph_format.space_after = Pt(max(0.0, points - _GAP_LINE))
+
+
+#: The height of an empty paragraph whose mark is set in 1 pt type (DejaVu Sans lines are 1.164 em).
+_GAP_LINE = 1.2
+
+
+def _tiny_mark(paragraph: DocxParagraph) -> None:
+    """Set a paragraph's mark (what an empty paragraph is as tall as) in 1 pt type."""
+    properties = paragraph._p.get_or_add_pPr()
+    mark = properties.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        properties.append(mark)
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), "2")
+        mark.append(size)
 
 
 def _table_borders(table: Any) -> None:
@@ -533,9 +568,40 @@ def _figure(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
 
 
 def _spacer(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
-    paragraph = docx.add_paragraph()
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = Pt(max(1.0, block.height))
+    """Vertical space: more space after the paragraph before it, where the block before it is a
+    paragraph, else an empty paragraph of exactly that height. (LibreOffice lays out a page that
+    holds empty exact-height paragraphs as if more fitted on it than does, and then leaves a
+    heading kept with the next paragraph at the page's foot.)"""
+    previous = _last_paragraph(docx)
+    if previous is not None:
+        previous.paragraph_format.space_after = Pt(_space_after(previous) + block.height)
+        return
+    _gap(docx, block.height)
+
+
+def _last_paragraph(container: Any) -> DocxParagraph | None:
+    """The last block of a document body or a table cell, if it is a paragraph."""
+    if isinstance(container, _Cell):
+        if container._fresh:
+            return None
+        element, parent = container._cell._tc, container._cell
+    else:
+        element, parent = container.element.body, container._body
+    children = [child for child in element if child.tag in (qn("w:p"), qn("w:tbl"))]
+    if not children or children[-1].tag != qn("w:p"):
+        return None
+    return DocxParagraph(children[-1], parent)
+
+
+def _space_after(paragraph: DocxParagraph) -> float:
+    """The space after a paragraph in points: its own, else its style's (through the styles it
+    is based on)."""
+    value = paragraph.paragraph_format.space_after
+    style = paragraph.style
+    while value is None and style is not None:
+        value = style.paragraph_format.space_after
+        style = style.base_style
+    return 0.0 if value is None else float(value.pt)
 
 
 def _page_break(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
@@ -595,7 +661,8 @@ class _Cell:
         last = DocxParagraph(OxmlElement("w:p"), self._cell)
         cell.append(last._p)
         last.paragraph_format.space_after = Pt(0)
-        last.paragraph_format.line_spacing = Pt(1)
+        last.paragraph_format.line_spacing = 1.0
+        _tiny_mark(last)
 
     def add_picture(self, image: IO[bytes], width: Any = None) -> None:
         self.add_paragraph().add_run().add_picture(image, width=width)
@@ -630,9 +697,7 @@ def _columns(docx: DocxDocument, block: Any, sheet: StyleSheet) -> None:
         for inner in column:
             _RENDERERS[type(inner)](container, inner, column_sheet)
         container.finish()
-    after = docx.add_paragraph().paragraph_format
-    after.space_after = Pt(sheet.body * 0.4)
-    after.line_spacing = Pt(1)
+    _gap(docx, sheet.body * 0.4)
 
 
 _RENDERERS: dict[type, Callable[[DocxDocument, Any, StyleSheet], None]] = {

@@ -61,7 +61,9 @@ def page_lines(pdf: bytes) -> list[list[Line]]:
                 left, bottom, right, top = textpage.get_charbox(index, loose=True)
                 if top <= bottom:
                     continue
-                rows.setdefault(round(bottom), []).append((left, textpage.get_text_range(index, 1)))
+                # grouped by baseline (a glyph's own box may stand lower, as a 'y' in some
+                # embedded subsets)
+                rows.setdefault(round(_origin_y(textpage, index)), []).append((left, textpage.get_text_range(index, 1)))
             lines = []
             for baseline in sorted(rows, reverse=True):
                 depth = height - baseline
@@ -77,6 +79,17 @@ def page_lines(pdf: bytes) -> list[list[Line]]:
     finally:
         document.close()
     return pages
+
+
+def _origin_y(textpage: object, index: int) -> float:
+    """The baseline of a character on its page."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)  # type: ignore[attr-defined]
+    return y.value
 
 
 def _letters() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from docgen.markup.figures import DoseSeries, EventMarker, SymptomBar, TimelineC
 from docgen.options import Options
 from docgen.pipeline import fitted_document, generate
 from docgen.render.chart import ChartStyle, chart_swatches, draw_timeline_chart
+from docgen.render.styles import StyleSheet
 
 OPTIONS = Options(today=TODAY)
 LARGE = Options(today=TODAY, large_print=True)
@@ -88,7 +89,8 @@ def timeline_pages(name: str, large_print: bool = False) -> tuple[Page, ...]:
 
 def body(page: Page) -> list[Glyph]:
     """The glyphs between the running header and the footer."""
-    return [glyph for glyph in page.glyphs if 0.75 * POINTS < glyph.bottom < page.height - 0.85 * POINTS]
+    sheet = StyleSheet()
+    return [glyph for glyph in page.glyphs if sheet.bottom_margin < glyph.bottom < page.height - sheet.top_margin]
 
 
 # -- one page, readable, nothing silently dropped ---------------------------------------------------
@@ -115,7 +117,7 @@ def test_nothing_below_seven_points(name: str) -> None:
 def test_no_shortened_text_while_half_an_inch_stands_empty(name: str) -> None:
     page = timeline_pages(name)[0]
     lowest = min(glyph.bottom for glyph in body(page))
-    free = lowest - 0.75 * POINTS
+    free = lowest - StyleSheet().bottom_margin
     if "…" in page.text:
         assert free < 0.5 * POINTS, f"text is shortened with {free / POINTS:.2f} in free at the foot"
 
@@ -211,15 +213,8 @@ def test_the_diagnosis_the_request_disputes_has_its_number() -> None:
 _SOFFICE = shutil.which("soffice")
 
 
-#: Timelines whose DOCX LibreOffice still sets on two pages (the page is fitted on the PDF's
-#: measure; this one's is fitted right at the foot of the page).
-_DOCX_TWO_PAGES = {"gdpr-lisbon"}
-
-
 @pytest.mark.skipif(_SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
-    strict=True, reason="LibreOffice sets this DOCX timeline on two pages")) if name in _DOCX_TWO_PAGES else name
-    for name in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_the_docx_carries_the_same_content_on_one_page(name: str, tmp_path: Path) -> None:
     case = case_named(name)
     source = tmp_path / "timeline.docx"
