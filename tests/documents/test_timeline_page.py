@@ -173,6 +173,15 @@ def test_every_event_is_numbered_or_counted_by_kind(name: str) -> None:
         assert f"{group['count']} " in text and group["first"] in text and group["last"] in text
 
 
+@pytest.mark.parametrize("name", [path.stem for path in SAMPLES])
+def test_a_history_of_ordinary_length_numbers_every_event(name: str) -> None:
+    """Counting by kind is for long histories (the ten-year one): every sample's events, up to
+    a dozen, each keep a numbered marker and a line in the key."""
+    context = _context(name)
+    assert context["event_summary"] == []
+    assert len(context["events"]) == len(case_named(name).events)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_fnd_exam_is_shown_with_its_examiner_and_date(name: str) -> None:
     case = case_named(name)

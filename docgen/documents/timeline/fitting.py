@@ -60,7 +60,9 @@ class Fit:
 def _levels() -> tuple[Fit, ...]:
     """From the fullest page, give up one thing at a time, least important first: details before
     rows, rows before type size, and shortening text last. Type stays at 8 pt or more (tables and
-    notes one point below the body size) until the last levels, where it may go to 7 pt."""
+    notes one point below the body size) until the last levels, where it may go to 7 pt. The
+    chart numbers at least 16 events at every level: a history of ordinary length keeps every
+    event's marker, and only a long one has its less telling kinds counted instead."""
     fit = Fit(size=9.0, chart_height=4.4, medication_rows=8, symptom_rows=14, event_rows=24,
               chart_symptoms=14, chart_events=30, text_limit=160, exam_notes=True, exam_tables=True,
               headings=True, event_label_rows=4)
@@ -71,9 +73,9 @@ def _levels() -> tuple[Fit, ...]:
         {"symptom_rows": 6}, {"medication_rows": 5}, {"exam_tables": False}, {"negatives_counted": True}, {"symptom_rows": 5},
         {"chart_height": 3.2, "chart_symptoms": 7}, {"symptom_rows": 4}, {"chart_events": 16},
         {"text_limit": 120}, {"chart_height": 2.9, "chart_symptoms": 5}, {"symptom_rows": 3}, {"chart_height": 2.6, "text_limit": 90},
-        {"symptom_rows": 2}, {"chart_events": 12, "chart_symptoms": 4}, {"text_limit": 70}, {"chart_height": 2.4, "event_label_rows": 2}, {"headings": False}, {"text_limit": 55},
+        {"symptom_rows": 2}, {"chart_symptoms": 4}, {"text_limit": 70}, {"chart_height": 2.4, "event_label_rows": 2}, {"headings": False}, {"text_limit": 55},
         {"medication_rows": 3, "text_limit": 45},
-        {"chart_events": 8}, {"symptom_rows": 1}, {"text_limit": 40},
+        {"symptom_rows": 1}, {"text_limit": 40},
         # the last resort: smaller type (tables and notes at 7.5, then 7 pt)
         {"size": 8.5}, {"size": 8.0},
     ]
