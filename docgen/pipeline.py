@@ -44,6 +44,25 @@ def build_document(case: Case, kind: DocumentKind, options: Options, level: int 
     return blocks.parse_document(markup, context.get("figures", {}), kind.template)
 
 
+def letter_document(case: Case, kind: DocumentKind, options: Options) -> blocks.Document:
+    """The document as printed. One with a page limit and its enclosure
+    (``DocumentKind.most_pages``) is condensed a level at a time until its PDF keeps to the
+    limit; where no level does, it is printed in full (condensing that saves no page only loses
+    detail). Large print keeps everything: it takes the pages it needs."""
+    document = build_document(case, kind, options)
+    if kind.most_pages is None or not (kind.enclosure and options.enclosure) or options.large_print:
+        return document
+    from docgen.render.pdf import page_count, render_pdf
+
+    if page_count(render_pdf(document)) <= kind.most_pages:
+        return document
+    for level in range(1, kind.brief_levels + 1):
+        condensed = build_document(case, kind, options, level)
+        if page_count(render_pdf(condensed)) <= kind.most_pages:
+            return condensed
+    return document
+
+
 def render(document: blocks.Document, output_format: str, options: Options,
            enclosure: blocks.Document | None = None, *, cover: blocks.Document | None = None,
            appendix: blocks.Document | None = None) -> bytes:
@@ -114,7 +133,7 @@ def _generate(case: Case, name: str, output_format: str, options: Options) -> by
 def _parts(case: Case, kind: DocumentKind, output_format: str,
            options: Options) -> tuple[blocks.Document, blocks.Document | None, blocks.Document | None]:
     """The document, and its enclosure and appendix where it has them."""
-    document = build_document(case, kind, options)
+    document = letter_document(case, kind, options)
     enclosure = appendix = None
     if kind.enclosure and options.enclosure:
         enclosure = fitted_document(case, TIMELINE, options)[0]
@@ -179,7 +198,7 @@ def document_text(case: Case, name: str, options: Options) -> str:
     """The document as it will be laid out, as text: page furniture, then one block a line (the
     goldens in the tests; a review of wording without opening a PDF)."""
     kind = document_kind(name)
-    document = fitted_document(case, kind, options)[0] if kind.one_page else build_document(case, kind, options)
+    document = fitted_document(case, kind, options)[0] if kind.one_page else letter_document(case, kind, options)
     furniture = document.furniture
     page = document.page_size + (", landscape" if document.landscape else "") + \
         (f", nothing below {document.minimum_size:g} pt" if document.minimum_size != blocks.Document.minimum_size else "")

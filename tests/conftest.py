@@ -88,9 +88,9 @@ def docx_text(data: bytes) -> str:
         if tag == "p":
             parts.append(_run_text(child))
         elif tag == "tbl":
-            for row in child.iter():
-                if row.tag.endswith("}tc"):
-                    parts.append(_run_text(row))
+            for cell in child.iter():  # every cell, those of a table inside a cell too
+                if cell.tag.endswith("}tc"):
+                    parts += [_run_text(paragraph) for paragraph in cell if paragraph.tag.endswith("}p")]
     for section in document.sections:
         parts += [paragraph.text for paragraph in section.footer.paragraphs]
     return "\n".join(parts)

@@ -135,6 +135,8 @@ def letter_context(case: Case, options: Options, title: str, letter_date: date) 
         "facts": facts,
         "sources": facts["sources"],
         "mentions_bind": proposed or evidence.mentions_bind(requested_texts),
+        "proposed": proposed,
+        "brief": 0,
         "enclosure": options.enclosure,
         "enclosure_title": timeline.TITLE,
         "extension_days": EXTENSION_DAYS,
@@ -149,6 +151,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     assert amendment is not None, "missing() is checked first"
     sent = request_date(amendment, options)
     context = letter_context(case, options, title_of(case, TITLE, GDPR_TITLES), sent)
+    context["brief"] = level
     if context["us"]:
         deadlines = Deadlines.of(sent, options.receipt_days)
         receipt, decision, latest = deadlines.receipt, deadlines.decision, deadlines.latest
@@ -174,5 +177,7 @@ KIND = DocumentKind(
     missing=missing,
     asked_by="amendment",
     enclosure=True,
+    most_pages=2,
+    brief_levels=4,
     appendix="reply-form",
 )

@@ -35,6 +35,11 @@ class DocumentKind:
     one_page: bool = False
     #: A PDF of this document carries the one-page timeline as its enclosure (unless turned off).
     enclosure: bool = False
+    #: With its enclosure, the pages the document keeps to: its context's levels 1 to
+    #: ``brief_levels`` condense what the enclosure also shows, one level at a time, until its
+    #: PDF has no more than this many pages before the enclosure (None: no limit).
+    most_pages: int | None = None
+    brief_levels: int = 0
     #: The document a PDF of this one carries after its enclosure, on pages of its own (the reply
     #: form after the amendment request), when the case has its data.
     appendix: str | None = None

@@ -21,6 +21,8 @@ from docgen.facts.phases import taper_phases
 
 #: How many rows the request lists before pointing to the case file (the timeline lists more).
 SYMPTOM_ROWS = 12
+#: The symptoms a letter condensed to its pages lists (the enclosed timeline charts the rest).
+SYMPTOMS_BRIEF = 5
 TEST_ROWS = 8
 LINKED_NAMES = 8
 
@@ -100,6 +102,7 @@ def facts(case: Case, table: EquivalenceTable, sources: history.Sources,
     return {
         "medications": medications,
         "symptoms": symptom_rows,
+        "symptoms_brief": SYMPTOMS_BRIEF,
         "more_symptoms": max(0, len(relations) - SYMPTOM_ROWS),
         "tests": test_rows,
         "more_tests": max(0, len(tests) - TEST_ROWS),

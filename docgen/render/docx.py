@@ -58,6 +58,7 @@ def render_docx(document: blocks.Document, created: datetime | None = None, *,
     docx = new_document()
     _set_up(docx, document, sheet, created or datetime(2000, 1, 1, tzinfo=timezone.utc))
     _add_blocks(docx, document.blocks, sheet)
+    _no_table_first(docx)
     if enclosure is not None:
         docx.add_section(WD_SECTION.NEW_PAGE)
         _add_blocks(docx, enclosure.blocks, _sheet(enclosure, document))
@@ -67,6 +68,21 @@ def render_docx(document: blocks.Document, created: datetime | None = None, *,
         _add_blocks(docx, appendix.blocks, _sheet(appendix, document))
     embed_fonts(docx)
     return _package(docx)
+
+
+def _no_table_first(docx: DocxDocument) -> None:
+    """An empty paragraph of 1 pt type before a table that begins the document (a letterhead
+    set in columns): LibreOffice does not keep a heading with the next paragraph on a page
+    after one that begins with a table."""
+    body = docx.element.body
+    first = next((child for child in body if child.tag in (qn("w:p"), qn("w:tbl"))), None)
+    if first is None or first.tag != qn("w:tbl"):
+        return
+    paragraph = DocxParagraph(OxmlElement("w:p"), docx._body)
+    first.addprevious(paragraph._p)
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    _tiny_mark(paragraph)
 
 
 def _sheet(part: blocks.Document, paper: blocks.Document | None = None) -> StyleSheet:

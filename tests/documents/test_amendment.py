@@ -135,8 +135,10 @@ def text_of(case: Case, name: str = "amendment", options: Options = OPTIONS) -> 
 
 def test_full_sample_sender_date_and_recipient(full: Rendered) -> None:
     for text in full.both():
-        assert "Theresa M. Kowalczyk 2217 Linden Avenue Westbrook, IL 62703 +1 217 555 0187 theresa.kowalczyk@example.org" in text
-        assert "18 Nov 2026 Halvorsen & Park Neurology Attention: Privacy Officer 1900 Wabash Court, 3rd Floor Carrollton Heights, IL 62708" in text
+        # the recipient at the left, the sender and the date beside it
+        assert ("Halvorsen & Park Neurology Attention: Privacy Officer 1900 Wabash Court, 3rd Floor Carrollton Heights, IL 62708 "
+                "Theresa M. Kowalczyk 2217 Linden Avenue Westbrook, IL 62703 +1 217 555 0187 theresa.kowalczyk@example.org "
+                "18 Nov 2026 Re: Request") in text
         assert ("Re: Request to amend protected health information under 45 CFR 164.526 — Theresa M. Kowalczyk, "
                 "born 2 Apr 1968 Dear Privacy Officer:") in text
 
@@ -147,7 +149,8 @@ def test_denied_sample_sender_date_and_recipient(denied: Rendered) -> None:
         sender = ("Karin Lindgren-Mayer on behalf of Harold E. Lindgren durable health care power of attorney dated "
                   "14 Feb 2023 3902 North Vassault Street Tacoma, WA 98407 +1 253 555 0176 8 Sep 2026")
         assert sender in text and text.index(sender) < text.index("Re: Request to amend")
-        assert "Puget Sound Memorial Hospital Attention: Health Information Management 1500 South Cedar Street Tacoma, WA 98405" in text
+        assert ("Puget Sound Memorial Hospital Attention: Health Information Management 1500 South Cedar Street Tacoma, WA 98405 "
+                "Fax +1 253 555 0199 Karin Lindgren-Mayer") in text
         assert "Re: Request to amend protected health information under 45 CFR 164.526 — Harold E. Lindgren, born 17 Feb 1946" in text
         assert "Dear Health Information Management team:" in text
 
@@ -561,7 +564,7 @@ def test_dates_in_the_letter(sent: str, receipt_days: int, expected: tuple[str, 
 
 def test_request_dated_today_when_the_case_gives_no_date() -> None:
     text = text_of(small_case(date=None), options=Options(today=date(2026, 11, 22)))
-    assert "Olympia, WA 98501 22 Nov 2026 River & Lake Neurology" in text
+    assert "Olympia, WA 98501 22 Nov 2026 Re: Request" in text and text.index("River & Lake Neurology") < text.index("22 Nov 2026")
     assert "by 27 Nov 2026, your decision is due by 26 Jan 2027" in text
 
 
@@ -590,7 +593,7 @@ def test_extension_never_past_thirty_days(extended_to: PartialDate | None, due: 
 def test_follow_up_after_the_deadline() -> None:
     rendered = render(load_case(FULL), "amendment-follow-up", Options(today=date(2027, 2, 10)))
     for text in rendered.both():
-        assert "10 Feb 2027 Halvorsen & Park Neurology Attention: Privacy Officer" in text
+        assert "Halvorsen & Park Neurology Attention: Privacy Officer" in text and "theresa.kowalczyk@example.org 10 Feb 2027 Re: Follow-up" in text
         assert ("Re: Follow-up to the request of 18 Nov 2026 to amend protected health information under 45 CFR 164.526 — "
                 "Theresa M. Kowalczyk, born 2 Apr 1968") in text
         assert "On 18 Nov 2026 I sent you, by certified mail, return receipt requested, a written request to amend" in text

@@ -161,15 +161,42 @@ def test_pdf_pages_end_low_and_the_last_holds_real_content(sample: str, name: st
 @pytest.mark.parametrize("sample", REQUESTS)
 def test_an_amendment_request_takes_two_pages_then_its_enclosure_and_reply_form(sample: str) -> None:
     case = _case(sample)
-    letter = len(page_lines(generate(case, "amendment", "pdf", ALONE)))  # type: ignore[arg-type]
     form = len(page_lines(generate(case, "reply-form", "pdf", ALONE)))  # type: ignore[arg-type]
     full = page_lines(generate(case, "amendment", "pdf", FULL))  # type: ignore[arg-type]
+    (letter,) = [number for number, page in enumerate(full)
+                 if folded(page[0].text).startswith("Medication and symptom timeline")]
     assert len(full) == letter + 1 + form  # the timeline on one page between them
-    assert folded(full[letter][0].text).startswith("Medication and symptom timeline")
     if sample in LONG_REQUESTS:  # once it fits, this says so: take it off the list
         assert letter > 2, f"{sample} now fits two pages: remove it from LONG_REQUESTS"
         pytest.xfail(f"{sample}: {letter} pages before the enclosure ({LONG_REQUESTS[sample]})")
     assert letter <= 2
+
+
+def test_a_request_over_two_pages_condenses_what_its_enclosed_timeline_shows(tmp_path: Path) -> None:
+    """The first item of bind-labelled-fnd alone: three pages in full, two once the reason's
+    tests, exams and symptoms are condensed, which the enclosed timeline shows in full. Without
+    the enclosure nothing is condensed."""
+    import yaml
+
+    from docgen.pipeline import letter_document
+    from docgen.render.pdf import page_count, render_pdf
+
+    data = yaml.safe_load((SAMPLES[0].parent / "bind-labelled-fnd.yaml").read_text(encoding="utf-8"))
+    data["amendment"]["items"] = data["amendment"]["items"][:1]
+    path = tmp_path / "one-item.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    case = load_case(path)
+    kind = document_kind("amendment")
+    assert page_count(render_pdf(build_document(case, kind, FULL))) == 3
+    printed = letter_document(case, kind, FULL)
+    assert page_count(render_pdf(printed)) == 2
+    text = folded(printed.text())
+    assert "(charted in the enclosed timeline)" in text and "signs not present" in text
+    assert "MRI brain and cervical spine without contrast, 20 Jun 2024: no structural abnormality [12]; Nerve" in text
+    pages = page_lines(generate(case, "amendment", "pdf", FULL))
+    assert folded(pages[2][0].text).startswith("Medication and symptom timeline")
+    alone = letter_document(case, kind, ALONE)
+    assert alone.text() == build_document(case, kind, ALONE).text()
 
 
 def test_a_long_quote_split_across_pages_says_continued_at_the_top_of_its_second_part() -> None:
