@@ -12,7 +12,8 @@ Three things a reader of a schedule needs and the bare steps do not say:
   itself allows: an earlier switch to its liquid, or a smaller tablet strength of
   ``taper.tablets_mg``, each with the step it would allow.
 - **The steps before a date** (`split_at`): a letter lists what is still to come from its own date;
-  the steps dated before it were planned, and the case file records only doses.
+  the steps dated before it were planned, and the case file records only doses. Of the steps
+  beyond the bound, those dated on or before a letter's date (`due_by`) are not to come either.
 
 `BeyondBound.note` words a step the unit forces beyond the bound for the schedule's notes
 (`docgen taper`); the letters word the same facts in their templates.
@@ -20,6 +21,7 @@ Three things a reader of a schedule needs and the bare steps do not say:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -167,6 +169,16 @@ def beyond_bound(planned: PlannedTaper) -> list[BeyondBound]:
             options=_options(planned, last, breach.before_mg, breach.after_mg, unit) if cause == "unit" else (),
         ))
     return found
+
+
+def due_by(planned: PlannedTaper, found: Sequence[BeyondBound], day: date) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The numbers of the steps beyond the bound (``found``, of ``planned``) dated on or before
+    ``day``, and of those after it: a letter of that date can speak only of the second as still to
+    come (a step dated on the letter's own day is not)."""
+    dates = {step.number: step.date for step in planned.schedule.steps}
+    numbers = sorted({number for item in found for number in item.steps})
+    return (tuple(number for number in numbers if dates[number] <= day),
+            tuple(number for number in numbers if dates[number] > day))
 
 
 def split_at(planned: PlannedTaper, day: date) -> tuple[tuple[TaperStep, ...], tuple[TaperStep, ...]]:

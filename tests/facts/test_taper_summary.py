@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from docgen.case.loading import load_case, validate_case
 from docgen.facts.guideline import GUIDELINE_MAX_PERCENT
 from docgen.facts.taper_plan import PlannedTaper, planned_tapers
-from docgen.facts.taper_summary import HeldDose, Option, beyond_bound, held_doses, split_at
+from docgen.facts.taper_summary import HeldDose, Option, beyond_bound, due_by, held_doses, split_at
 
 THERAPIST = ROOT / "samples" / "taper-with-therapist.yaml"
 
@@ -60,6 +60,21 @@ def test_the_samples_steps_beyond_the_bound_with_the_liquid_as_the_plans_option(
     assert (liquid.steps, liquid.before_mg, liquid.after_mg, liquid.form, liquid.unit_mg, liquid.unit_ml) == (
         (26,), 0.3, 0.2, "liquid", 0.1, 0.1)
     assert liquid.options == ()
+
+
+def test_steps_beyond_the_bound_dated_on_or_before_a_day_are_not_to_come() -> None:
+    (planned,) = planned_tapers(load_case(THERAPIST))
+    found = beyond_bound(planned)  # step 11 on 3 Apr 2028, step 26 on 10 Dec 2029
+    assert due_by(planned, found, date(2028, 4, 2)) == ((), (11, 26))
+    assert due_by(planned, found, date(2028, 4, 3)) == ((11,), (26,))
+    assert due_by(planned, found, date(2029, 12, 10)) == ((11, 26), ())
+
+
+def test_a_window_of_steps_the_day_falls_inside_is_split_step_by_step() -> None:
+    planned = _planned(8.0, percent=20, every_days=7, smallest_step_mg=0.5)
+    window = next(item for item in beyond_bound(planned) if not item.single_step)
+    first, *rest = window.steps
+    assert due_by(planned, [window], window.first) == ((first,), tuple(rest))
 
 
 def test_a_smaller_tablet_strength_of_the_plan_is_an_option() -> None:
