@@ -20,7 +20,7 @@ app = typer.Typer(
     help=(
         "New? `docgen init` asks a few questions and writes your case file; `docgen serve` does the same in "
         "your browser.\n\nPatient advocacy paperwork from one case file (YAML or JSON): a one-page medication and "
-        "symptom timeline, a HIPAA amendment request, a prescriber-to-therapist letter, and a taper on paper "
+        "symptom timeline, an amendment request (HIPAA, or the GDPR), a prescriber-to-therapist letter, and a taper on paper "
         "(a calendar, a pharmacy sheet and a request to the prescriber), as PDF and DOCX.\n\nStart with `docgen demo --out docgen-demo` to see real output, then "
         "`docgen validate CASE.yaml` and `docgen packet CASE.yaml --out FOLDER`."
     ),

@@ -43,8 +43,8 @@ def timeline(case_file: CaseArgument, output: OutputOption, *, options: Options,
 def amendment(
     case_file: CaseArgument,
     output: OutputOption,
-    follow_up: Annotated[bool, typer.Option("--follow-up", help="Write the reminder for a request unanswered after 60 days instead.")] = False,
-    disagreement: Annotated[bool, typer.Option("--disagreement", help="Write the statement of disagreement with a denial (amendment.response) instead.")] = False,
+    follow_up: Annotated[bool, typer.Option("--follow-up", help="Write the reminder for a request unanswered after its deadline (60 days under HIPAA, one month under the GDPR) instead.")] = False,
+    disagreement: Annotated[bool, typer.Option("--disagreement", help="Write the statement of disagreement with a denial (amendment.response) instead; HIPAA only (45 CFR 164.526(d)), as the GDPR has none.")] = False,
     no_enclosure: Annotated[bool, typer.Option("--no-enclosure", help="Leave the one-page timeline out of the PDF.")] = False,
     receipt_days: Annotated[int, typer.Option("--receipt-days", min=0, max=60, help="Days assumed for the request to arrive, for the expected response date.")] = Options.receipt_days,
     no_reply_form: Annotated[bool, typer.Option("--no-reply-form", help="Leave the entity's reply form out of the request's PDF.")] = False,
@@ -53,7 +53,7 @@ def amendment(
     options: Options,
     force: bool,
 ) -> None:
-    """Write the HIPAA amendment request (45 CFR 164.526) from the case's amendment section.
+    """Write the amendment request (45 CFR 164.526, or GDPR Art. 16) from the case's amendment section.
 
     Example: docgen amendment samples/bind-labelled-fnd.yaml -o amendment.pdf
     """

@@ -18,7 +18,7 @@ from docgen.cli.options import CaseArgument, CoverOption, OutputOption, generati
 from docgen.options import Options
 
 RequestOption = Annotated[
-    str, typer.Option("--request", help="Which request: amendment (45 CFR 164.526) or access (164.524, access_request).")
+    str, typer.Option("--request", help="Which request: amendment (45 CFR 164.526, or GDPR Art. 16) or access (164.524, or Art. 15; access_request).")
 ]
 
 

@@ -39,7 +39,7 @@ from docgen.facts.taper_plan import (
     percent_text,
     planned_tapers,
 )
-from docgen.facts.taper_summary import BeyondBound, HeldDose, beyond_bound, held_doses, split_at
+from docgen.facts.taper_summary import BeyondBound, HeldDose, beyond_bound, due_by, held_doses, split_at
 from docgen.options import Options
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ def _taper(planned: PlannedTaper, letter_day: date) -> dict[str, Any]:
     every_weeks = plan.every_days // 7 if plan.every_days % 7 == 0 else None
     beyond = beyond_bound(planned)
     beyond_steps = {number for found in beyond for number in found.steps}
+    beyond_due, beyond_coming = due_by(planned, beyond, letter_day)
     held = held_doses(planned)
     return {
         "drug": planned.medication.drug,
@@ -208,6 +209,9 @@ def _taper(planned: PlannedTaper, letter_day: date) -> dict[str, Any]:
         "rounding_percent_low": percent_text(min(percents)) if percents else None,
         "rounding_percent_high": percent_text(max(percents)) if percents else None,
         "beyond": [_beyond(found) for found in beyond],
+        # the step numbers of those dated on or before the letter, and of those still to come
+        "beyond_due_steps": list(beyond_due),
+        "beyond_coming_steps": list(beyond_coming),
         "problems": list(planned.other_problems),
     }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docgen.case.model import Case
-from docgen.documents.amendment import letter_context, missing_amendment, request_date
+from docgen.documents.amendment import letter_context, missing_amendment, request_date, title_of
 from docgen.documents.correspondence import missing_request, party_context
 from docgen.documents.kind import DocumentKind
 from docgen.options import Options
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 TEMPLATE = "reply_form.xml.j2"
 TITLE = "Reply form: request to amend health information"
+#: Under the GDPR (UK GDPR) the request is about personal data, as the form's heading says.
+GDPR_TITLES = {"gdpr": "Reply form: request to amend personal data (GDPR Art. 16)",
+               "uk-gdpr": "Reply form: request to amend personal data (UK GDPR Art. 16)"}
 
 
 def missing(case: Case) -> str | None:
@@ -33,8 +36,9 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     amendment = case.amendment
     assert amendment is not None, "missing() is checked first"
     sent = request_date(amendment, options)
-    context = letter_context(case, options, TITLE, sent)
-    parties = party_context(case, options, "amendment", TITLE, sent)
+    title = title_of(case, TITLE, GDPR_TITLES)
+    context = letter_context(case, options, title, sent)
+    parties = party_context(case, options, "amendment", title, sent)
     context.update({key: parties[key] for key in ("regime", "law", "law_short", "authority")})
     context["request_date"] = context["letter_date"]
     return context

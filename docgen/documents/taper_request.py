@@ -10,6 +10,7 @@ It is the patient's request, citing the guideline: never medical advice. All wor
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from docgen.case.dates import add_days, display_day
@@ -24,7 +25,7 @@ from docgen.facts.makeup import step_makeup
 from docgen.facts.taper import STOP
 from docgen.facts.taper_history import Change, Run, TaperHistory, taper_history
 from docgen.facts.taper_plan import PlannedTaper, display_name, latest_dose, percent_text, planned_tapers
-from docgen.facts.taper_summary import beyond_bound, held_doses
+from docgen.facts.taper_summary import beyond_bound, due_by, held_doses
 from docgen.options import Options
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
                     "resolved": onset.resolved.display() if onset.resolved else None} for onset in found.onsets],
         "beyond": [_change(change, course.drug) for course in found.courses for change in course.changes
                    if change.beyond_guideline],
-        "plans": [_plan(planned) for planned in tapers],
+        "plans": [_plan(planned, options.today) for planned in tapers],
         "enclosure": options.enclosure,
         "enclosure_title": timeline.TITLE,
         "preparer": case.prepared_by if case.prepared_by and case.prepared_by.role != "patient" else None,
@@ -157,9 +158,11 @@ def _run(run: Run) -> dict[str, Any]:
     return {"relation": run.relation, "what": run.what, "symptoms": list(run.symptoms)}
 
 
-def _plan(planned: PlannedTaper) -> dict[str, Any]:
+def _plan(planned: PlannedTaper, letter_day: date) -> dict[str, Any]:
     plan = planned.plan
     steps = planned.schedule.steps
+    beyond = beyond_bound(planned)
+    beyond_due, beyond_coming = due_by(planned, beyond, letter_day)
     rows = []
     for step in steps[:PLAN_ROWS]:
         makeup = step_makeup(plan, step)
@@ -198,7 +201,10 @@ def _plan(planned: PlannedTaper) -> dict[str, Any]:
         "end_date": display_day(planned.schedule.end_date) if planned.schedule.end_date else None,
         "beyond": [{"steps": list(found.steps), "date": display_day(found.last), "before": format_mg(found.before_mg),
                     "after": format_mg(found.after_mg), "percent": percent_text(found.percent), "cause": found.cause}
-                   for found in beyond_bound(planned)],
+                   for found in beyond],
+        # the step numbers of those dated on or before the request, and of those still to come
+        "beyond_due_steps": list(beyond_due),
+        "beyond_coming_steps": list(beyond_coming),
     }
 
 

@@ -44,10 +44,10 @@ class Breach:
         documents write them: unambiguous to a US and a European reader)."""
         doses = f"{format_dose(self.before_mg)} → {format_dose(self.after_mg)} mg/day"
         if self.single_step:
-            return (f"{doses} on {display_day(self.last)} is a {_format_percent(self.percent)} reduction in "
+            return (f"{doses} on {display_day(self.last)} is a {format_reduction(self.percent)} reduction in "
                     f"one step, {_BOUND_TEXT}")
         return (f"{doses} between {display_day(self.first)} and {display_day(self.last)} is a "
-                f"{_format_percent(self.percent)} reduction within {GUIDELINE_WINDOW_DAYS} days, {_BOUND_TEXT}")
+                f"{format_reduction(self.percent)} reduction within {GUIDELINE_WINDOW_DAYS} days, {_BOUND_TEXT}")
 
 
 def guideline_warnings(points: Sequence[tuple[date, float]]) -> list[str]:
@@ -131,8 +131,8 @@ def _percent_reduction(before: float, after: float) -> float:
     return float((decimal_of(before) - decimal_of(after)) / decimal_of(before) * 100)
 
 
-def _format_percent(value: float) -> str:
-    """Whole percent, unless that would hide that the value is above the bound (25.4 -> "25.4%")."""
+def format_reduction(value: float) -> str:
+    """A reduction as the guideline messages write it: whole percent, unless that would hide that the value is above the bound (25.4 -> "25.4%")."""
     for decimals in range(4):
         text = f"{value:.{decimals}f}"
         if float(text) > GUIDELINE_MAX_PERCENT or value <= GUIDELINE_MAX_PERCENT:

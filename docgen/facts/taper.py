@@ -96,8 +96,10 @@ def project_taper(
       step is held instead. It goes down to the next measurable dose (one unit, current - unit,
       when the current dose is a whole number of units; else the largest multiple of the unit
       below it; or 0), scheduled after the
-      smallest whole number k of intervals with (1 - percent/100)^k <= new/current, so the average
-      pace never exceeds the plan; `held_days` is (k - 1) x `every_days`. The first step stays on
+      smallest whole number k of intervals with (1 - percent/100)^k <= new/current: the time the
+      plan's unrounded steps would take to come down as far. `held_days` is (k - 1) x `every_days`.
+      The step itself can still be larger than the guideline's general bound (`docgen.facts.
+      taper_summary.beyond_bound` says which, and what the plan allows instead). The first step stays on
       `start`, and a held step to 0 (the last measurable dose stopped) comes after one interval.
       This is stated once in `problems` and on each such step. Without `stop_below_mg` this is
       how the schedule reaches 0 (or, from a dose that is not a whole number of units, by
@@ -165,7 +167,7 @@ def project_taper(
                 notes.append(
                     _rounding_note(
                         percent_text, current, current - target, unit, new, intervals,
-                        every_days, first,
+                        every_days, first, in_liquid,
                     )  # fmt: skip
                 )
                 if not rounding_problem_stated:
@@ -306,6 +308,7 @@ def _rounding_note(
     intervals: int,
     every_days: int,
     first: bool,
+    in_liquid: bool,
 ) -> str:
     head = (
         f"a {percent_text}% step from {_format_dose(current)} mg/day "
@@ -317,20 +320,23 @@ def _rounding_note(
     elif first:
         action = "so the first step goes down to the next measurable dose, on the start date"
     else:
+        # true by construction: `_intervals_for_pace` is the smallest k with keep**k <= new/current
         action = (
-            f"so this step goes down to the next measurable dose, taken after {intervals} "
-            f"intervals ({intervals * every_days} days) to keep the average pace within the plan"
+            f"so this step goes down to the next measurable dose after {intervals} intervals "
+            f"({intervals * every_days} days), the time the plan's {percent_text}% steps would "
+            f"take to come down as far"
         )
-    return f"{head}, {action}; a liquid or compounded form would allow smaller steps"
+    return f"{head}, {action}; {_smaller_forms(in_liquid)} would allow smaller steps"
 
 
 def _rounding_problem(percent_text: str, current: Decimal, unit: Decimal, in_liquid: bool) -> str:
-    form = "A liquid or compounded form"
-    if in_liquid:
-        form = "A more dilute liquid or a compounded form"
     return (
         f"A {percent_text}% step is smaller than the measurable amount ({_format_number(unit)} mg) "
         f"from {_format_dose(current)} mg/day: the projection steps down to the next measurable "
-        f"dose instead and waits longer before it, so the average pace stays within the plan. "
-        f"{form} would allow smaller steps."
+        f"dose instead, after as many intervals as the plan's {percent_text}% steps would take to "
+        f"come down as far. {_smaller_forms(in_liquid).capitalize()} would allow smaller steps."
     )
+
+
+def _smaller_forms(in_liquid: bool) -> str:
+    return "a more dilute liquid or a compounded form" if in_liquid else "a liquid or compounded form"

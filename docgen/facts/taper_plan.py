@@ -29,6 +29,7 @@ from docgen.facts.taper import (
     guideline_warnings,
     project_taper,
 )
+from docgen.facts.taper_summary import beyond_bound
 
 #: The CSV columns, in order (`docgen taper --csv`).
 CSV_COLUMNS = (
@@ -78,6 +79,20 @@ class PlannedTaper:
     def rounding_days(self, step: TaperStep) -> int:
         """The extra days waited before ``step`` because a percent step rounds to no change."""
         return step.held_days - self.plan_hold_days(step)
+
+    def step_notes(self, step: TaperStep) -> tuple[str, ...]:
+        """What the schedule says about ``step``: the projection's notes, then, where the smallest
+        measurable amount makes it larger than the guideline's general bound, that and the
+        plan's own options (`docgen.facts.taper_summary.BeyondBound.note`)."""
+        return step.notes + self._bound_notes.get(step.number, ())
+
+    @cached_property
+    def _bound_notes(self) -> dict[int, tuple[str, ...]]:
+        notes: dict[int, tuple[str, ...]] = {}
+        for found in beyond_bound(self):
+            if found.note is not None:
+                notes[found.steps[-1]] = (*notes.get(found.steps[-1], ()), found.note)
+        return notes
 
     def is_rounding_step(self, step: TaperStep) -> bool:
         """Whether ``step`` goes down one measurable unit because the percent step rounds to no change."""
@@ -226,7 +241,8 @@ def _schedule_section(planned: PlannedTaper) -> str:
         header = ("step", "date", "mg/day", "change", "form", *(("make-up",) if makeups else ()), "notes")
         rows = [
             (str(step.number), display_day(step.date), format_mg(step.mg_per_day), change_text(step),
-             form_text(step), *((step_makeup(planned.plan, step).text(),) if makeups else ()), "; ".join(step.notes))
+             form_text(step), *((step_makeup(planned.plan, step).text(),) if makeups else ()),
+             "; ".join(planned.step_notes(step)))
             for step in schedule.steps
         ]
         lines.append("")
@@ -284,7 +300,7 @@ def schedule_csv(case: Case) -> str:
                 step.form,
                 "" if step.ml_per_day is None else format_mg(step.ml_per_day),
                 step.held_days,
-                spreadsheet_text("; ".join(step.notes)),
+                spreadsheet_text("; ".join(planned.step_notes(step))),
                 spreadsheet_text(step_makeup(planned.plan, step).text()),
             ])
     return buffer.getvalue()

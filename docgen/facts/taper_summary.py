@@ -12,20 +12,27 @@ Three things a reader of a schedule needs and the bare steps do not say:
   itself allows: an earlier switch to its liquid, or a smaller tablet strength of
   ``taper.tablets_mg``, each with the step it would allow.
 - **The steps before a date** (`split_at`): a letter lists what is still to come from its own date;
-  the steps dated before it were planned, and the case file records only doses.
+  the steps dated before it were planned, and the case file records only doses. Of the steps
+  beyond the bound, those dated on or before a letter's date (`due_by`) are not to come either.
+
+`BeyondBound.note` words a step the unit forces beyond the bound for the schedule's notes
+(`docgen taper`); the letters word the same facts in their templates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from docgen.facts._decimals import decimal_of
-from docgen.facts.guideline import GUIDELINE_MAX_PERCENT, guideline_breaches
+from docgen.facts._decimals import decimal_of, format_dose, format_number
+from docgen.facts.guideline import GUIDELINE_MAX_PERCENT, format_reduction, guideline_breaches
 from docgen.facts.taper import LIQUID, STOP, TABLET, TaperStep
-from docgen.facts.taper_plan import PlannedTaper
+
+if TYPE_CHECKING:  # taper_plan reads these facts for the schedule's notes
+    from docgen.facts.taper_plan import PlannedTaper
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,14 @@ class Option:
     after_mg: float
     percent: float
 
+    def text(self, before_mg: float) -> str:
+        """"its 1 mg/mL liquid from this step on, which measures 0.1 mg, for a step of 3.0 → 2.7
+        mg/day (10%)"."""
+        form = (f"its {_mg(self.strength)} mg/mL liquid from this step on" if self.kind == "liquid"
+                else f"its {_mg(self.strength)} mg tablet")
+        return (f"{form}, which measures {_mg(self.unit_mg)} mg, for a step of "
+                f"{_doses(before_mg, self.after_mg)} ({format_reduction(self.percent)})")
+
 
 @dataclass(frozen=True)
 class BeyondBound:
@@ -85,6 +100,29 @@ class BeyondBound:
     @property
     def single_step(self) -> bool:
         return len(self.steps) == 1
+
+    @property
+    def note(self) -> str | None:
+        """The schedule's note on a step the unit forces beyond the bound, with the plan's own
+        options for the prescriber: "this step, 3.0 → 2.0 mg/day (33%), is larger than the 2025
+        guideline's general bound of 25% every two weeks because 1 mg is the smallest amount the
+        tablets can measure; an option for the prescriber that the plan allows: ...". None where
+        the plan's own pace is the cause (the guideline warnings say so)."""
+        if self.cause != "unit":
+            return None
+        unit = f"{_mg(self.unit_mg)} mg"
+        if self.unit_ml is not None:
+            unit = f"{_mg(self.unit_ml)} mL ({unit})"
+        what = "the liquid" if self.form == LIQUID else "the tablets"
+        doses = f"{_doses(self.before_mg, self.after_mg)} ({format_reduction(self.percent)})"
+        head = (f"this step, {doses}, is larger than the 2025 guideline's general bound of "
+                f"{GUIDELINE_MAX_PERCENT:g}% every two weeks because {unit} is the smallest amount "
+                f"{what} can measure")
+        if not self.options:
+            return f"{head}; the plan names no form that measures less at this dose"
+        lead = "an option" if len(self.options) == 1 else "options"
+        return f"{head}; {lead} for the prescriber that the plan allows: " + "; ".join(
+            option.text(self.before_mg) for option in self.options)
 
 
 def held_doses(planned: PlannedTaper) -> list[HeldDose]:
@@ -133,6 +171,16 @@ def beyond_bound(planned: PlannedTaper) -> list[BeyondBound]:
     return found
 
 
+def due_by(planned: PlannedTaper, found: Sequence[BeyondBound], day: date) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The numbers of the steps beyond the bound (``found``, of ``planned``) dated on or before
+    ``day``, and of those after it: a letter of that date can speak only of the second as still to
+    come (a step dated on the letter's own day is not)."""
+    dates = {step.number: step.date for step in planned.schedule.steps}
+    numbers = sorted({number for item in found for number in item.steps})
+    return (tuple(number for number in numbers if dates[number] <= day),
+            tuple(number for number in numbers if dates[number] > day))
+
+
 def split_at(planned: PlannedTaper, day: date) -> tuple[tuple[TaperStep, ...], tuple[TaperStep, ...]]:
     """The steps dated before ``day`` and those on or after it."""
     steps = planned.schedule.steps
@@ -141,6 +189,15 @@ def split_at(planned: PlannedTaper, day: date) -> tuple[tuple[TaperStep, ...], t
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _mg(value: float) -> str:
+    return format_number(decimal_of(value))
+
+
+def _doses(before_mg: float, after_mg: float) -> str:
+    """As the schedule's notes and the guideline warnings write doses: "3.0 → 2.0 mg/day"."""
+    return f"{format_dose(before_mg)} → {format_dose(after_mg)} mg/day"
 
 
 def _dose_before(planned: PlannedTaper, index: int) -> float:

@@ -209,7 +209,28 @@ def test_help_lists_whole_command_descriptions() -> None:
     commands = out[out.index("Commands:"):]
     assert "..." not in commands
     assert out.split("\n\n")[1].strip().startswith("New? `docgen init`")
-    assert "Write the HIPAA amendment request (45 CFR 164.526) from the" in out
+    assert "Write the amendment request (45 CFR 164.526, or GDPR Art. 16) from" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("arguments", [("--help",), ("amendment", "--help"), ("access", "--help"),
+                                       ("complaint", "--help"), ("log", "--help"), ("status", "--help")])
+def test_help_names_the_gdpr_beside_hipaa_wherever_it_names_a_us_rule(arguments: tuple[str, ...]) -> None:
+    code, out, _err = run_main(*arguments)
+    assert code == 0
+    text = " ".join(out.split())
+    assert "60 days" not in text.replace("60 days under HIPAA", "")
+    assert "HIPAA amendment request" not in text
+    if "164.526" in text:
+        assert "GDPR Art. 16" in text
+    if "164.524" in text:
+        assert "Art. 15" in text
+
+
+def test_amendment_follow_up_help_gives_each_deadline() -> None:
+    code, out, _err = run_main("amendment", "--help")
+    assert code == 0
+    assert ("Write the reminder for a request unanswered after its deadline (60 days under HIPAA, one month "
+            "under the GDPR) instead.") in " ".join(out.split())
 
 
 def test_large_print_takes_the_pages_it_needs_and_says_so(tmp_path: Path) -> None:

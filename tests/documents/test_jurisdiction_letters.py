@@ -22,7 +22,8 @@ from docgen.errors import MissingDataError
 from docgen.facts.denial import grounds_of, read_grounds
 from docgen.facts.formatting import dates_in_text
 from docgen.options import Options
-from docgen.pipeline import available_documents, generate
+from docgen.documents import document_kind
+from docgen.pipeline import available_documents, build_document, document_text, generate
 
 FULL = ROOT / "samples" / "bind-labelled-fnd.yaml"
 DENIED = ROOT / "samples" / "denied-amendment.yaml"
@@ -380,6 +381,39 @@ def test_the_reply_form_goes_back_to_the_sender() -> None:
                 "Portugal · zofia@example.org") in text
     for text in both(load_case(DENIED), "reply-form"):
         assert "Return to Karin Lindgren-Mayer (for Harold E. Lindgren): 3902 North Vassault Street" in text
+
+
+def _titles(case: Case, name: str) -> tuple[str, str, str]:
+    """The document's title as the block text, the PDF's metadata and the DOCX's core properties give it."""
+    import io
+
+    import docx
+    import pypdfium2
+
+    document = build_document(case, document_kind(name), OPTIONS)
+    pdf = pypdfium2.PdfDocument(generate(case, name, "pdf", OPTIONS))
+    try:
+        pdf_title = str(pdf.get_metadata_value("Title"))
+    finally:
+        pdf.close()
+    return document.title, pdf_title, docx.Document(io.BytesIO(generate(case, name, "docx", OPTIONS))).core_properties.title
+
+
+@pytest.mark.parametrize(("case", "title", "header"), [
+    (lambda: load_case(LISBON), "Reply form: request to amend personal data (GDPR Art. 16): Inês Carvalho Sousa",
+     "Reply form, GDPR Art. 16"),
+    (lambda: _everyone_in("GB"), "Reply form: request to amend personal data (UK GDPR Art. 16)", "Reply form, UK GDPR Art. 16"),
+    (lambda: load_case(DENIED), "Reply form: request to amend health information: Harold E. Lindgren", "Reply form, 45 CFR 164.526"),
+], ids=["gdpr", "uk-gdpr", "us"])
+def test_the_reply_forms_title_and_header_name_the_rules_it_is_under(case: Any, title: str, header: str) -> None:
+    case = case()
+    for found in _titles(case, "reply-form"):
+        assert found.startswith(title), found
+    text = document_text(case, "reply-form", OPTIONS)
+    (header_line,) = [line for line in text.splitlines() if line.startswith("header: ")]
+    assert header_line.endswith(f"| {header}")
+    if "GDPR" in title:
+        assert "health information" not in "\n".join(_titles(case, "reply-form")) + header_line
 
 
 def test_a_gdpr_extension_moves_the_follow_ups_date_at_most_two_months() -> None:

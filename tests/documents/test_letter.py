@@ -616,6 +616,27 @@ def test_taper_csv_matches_the_hand_worked_schedule(path: Path, drug: str, expec
     assert schedule_csv(load_case(path)) == result.stdout
 
 
+def test_taper_command_says_plainly_a_step_the_unit_forces_beyond_the_bound_is_beyond_it() -> None:
+    result = runner.invoke(app, ["taper", str(THERAPIST), "--csv"])
+    assert result.exit_code == 0
+    notes = {int(row["step"]): row["notes"] for row in csv.DictReader(io.StringIO(result.stdout))}
+    bound = "is larger than the 2025 guideline's general bound of 25% every two weeks"
+    # step 11, 3.0 -> 2.0 mg/day (33%): the 1 mg tablet unit forces it; the plan's liquid is the option
+    assert "this step, 3.0 → 2.0 mg/day (33%), " + bound + " because 1 mg is the smallest amount the tablets can measure" in notes[11]
+    assert ("an option for the prescriber that the plan allows: its 1 mg/mL liquid from this step on, "
+            "which measures 0.1 mg, for a step of 3.0 → 2.7 mg/day (10%)") in notes[11]
+    # step 26, 0.3 -> 0.2 mg/day in the liquid: no form of the plan measures less
+    assert "this step, 0.3 → 0.2 mg/day (33%), " + bound + " because 0.1 mL (0.1 mg) is the smallest amount the liquid" in notes[26]
+    assert "the plan names no form that measures less at this dose" in notes[26]
+    # the held steps within the bound (20%, 25%) are not said to be beyond it
+    assert bound not in notes[9] + notes[10]
+    # and nothing claims the pace is within the plan
+    text = schedule_text(load_case(THERAPIST))
+    assert "pace within the plan" not in text and "pace stays within the plan" not in text
+    assert "pace within the plan" not in result.stdout
+    assert "after 4 intervals (112 days), the time the plan's 10% steps would take to come down as far" in notes[11]
+
+
 def test_schedule_text_is_what_the_command_prints() -> None:
     case = load_case(THERAPIST)
     assert runner.invoke(app, ["taper", str(THERAPIST)]).stdout == schedule_text(case) + "\n"

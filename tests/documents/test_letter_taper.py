@@ -23,7 +23,7 @@ from docgen.cli import app
 from docgen.facts.formatting import format_mg
 from docgen.facts.review import iter_warnings
 from docgen.facts.taper_plan import PlannedTaper, percent_text, planned_tapers
-from docgen.facts.taper_summary import beyond_bound, held_doses, split_at
+from docgen.facts.taper_summary import beyond_bound, due_by, held_doses, split_at
 from docgen.options import Options
 from docgen.pipeline import generate
 
@@ -179,6 +179,11 @@ def test_every_sentence_about_the_taper_matches_the_projection(name: str, output
          percent_text(item.percent)) for item in found if not item.single_step]
     said_count = re.findall(r"(One step|\d+ steps) of this schedule go(?:es)? beyond it", text)
     assert said_count == ([] if not found else ["One step" if len(found) == 1 else f"{len(found)} steps"])
+    # only the steps after the letter's date are spoken of as coming
+    due, coming_beyond = due_by(planned, found, letter_day)
+    assert bool(re.search(r"before (?:it comes|they come)", text)) == bool(coming_beyond)
+    said_due = re.findall(r"Steps? ([\d, and]+) (?:is|are) dated on or before the date of this letter", text)
+    assert [[int(n) for n in re.findall(r"\d+", numbers)] for numbers in said_due] == ([list(due)] if due else [])
     said_options = re.findall(rf"so the step could be ({NUMBER}) → ({NUMBER}) mg/day \(({NUMBER}%)\)", text)
     assert [(_mg(before), _mg(after), percent) for before, after, percent in said_options] == [
         (item.before_mg, option.after_mg, percent_text(option.percent)) for item in found for option in item.options]
@@ -231,6 +236,29 @@ def test_the_letter_date_from_the_command_line_decides_what_is_past(tmp_path: Pa
             "planned before the date of this letter") in text
     assert "The next reduction is step 4 on 8 Feb 2027, to 9 mg/day." in text
     assert "first reduction" not in text
+
+
+@pytest.mark.parametrize(("letter_date", "expected"), [
+    # both steps beyond the bound (11 on 3 Apr 2028, 26 on 10 Dec 2029) still to come
+    ("2026-11-22", "2 steps of this schedule go beyond it. I will consider them, and any option below, with the patient "
+                   "before they come; nothing about them is decided yet."),
+    # step 11 dated on the letter's day, step 26 to come
+    ("2028-04-03", "2 steps of this schedule go beyond it. Step 11 is dated on or before the date of this letter; I will "
+                   "review it with the patient. I will consider step 26, and any option below, with the patient before it "
+                   "comes; nothing about it is decided yet."),
+    # both dated before the letter
+    ("2030-03-01", "2 steps of this schedule go beyond it. Steps 11 and 26 are dated on or before the date of this letter; "
+                   "I will review them, and any option below, with the patient."),
+])
+@pytest.mark.parametrize("output_format", ["pdf", "docx"])
+def test_steps_beyond_the_bound_dated_by_the_letter_are_not_spoken_of_as_coming(letter_date: str, expected: str,
+                                                                                 output_format: str) -> None:
+    data = _data(THERAPIST)
+    data["therapist_letter"]["date"] = letter_date
+    text = _body_text(validate_case(data), output_format)
+    assert expected in text
+    if letter_date != "2026-11-22":
+        assert "before they come" not in text
 
 
 # -- the law and the emergency numbers, by where the parties are -------------------------------------------

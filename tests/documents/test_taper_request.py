@@ -112,6 +112,22 @@ def test_it_cites_the_guideline_as_the_guidelines_and_proposes_the_plan() -> Non
     assert "A hold of 28 days comes at" not in text
 
 
+@pytest.mark.parametrize(("today", "expected"), [
+    ("2028-01-10", "I would like to discuss those steps with you before they come."),
+    ("2028-04-03", "Step 11 is dated on or before the date of this letter: I would like to discuss it with you, and step "
+                   "26 before it comes."),
+    ("2029-12-10", "Those steps are dated on or before the date of this letter: I would like to discuss them with you."),
+])
+def test_steps_beyond_the_bound_dated_by_the_request_are_not_spoken_of_as_coming(today: str, expected: str) -> None:
+    from datetime import date
+
+    text = build_document(load_case(THERAPIST), KIND, Options(today=date.fromisoformat(today))).text()
+    assert "2 steps of the projection go beyond the guideline's general bound: step 11 (3 Apr 2028" in text
+    assert expected in text
+    if today != "2028-01-10":
+        assert "before they come" not in text
+
+
 def test_it_asks_for_a_written_reply_and_is_not_medical_advice() -> None:
     text = _text(load_case(THERAPIST))
     assert "1. To reply in writing by 6 Dec 2026, saying whether you agree to the plan above" in text

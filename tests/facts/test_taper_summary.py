@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from docgen.case.loading import load_case, validate_case
 from docgen.facts.guideline import GUIDELINE_MAX_PERCENT
 from docgen.facts.taper_plan import PlannedTaper, planned_tapers
-from docgen.facts.taper_summary import HeldDose, Option, beyond_bound, held_doses, split_at
+from docgen.facts.taper_summary import HeldDose, Option, beyond_bound, due_by, held_doses, split_at
 
 THERAPIST = ROOT / "samples" / "taper-with-therapist.yaml"
 
@@ -62,6 +62,21 @@ def test_the_samples_steps_beyond_the_bound_with_the_liquid_as_the_plans_option(
     assert liquid.options == ()
 
 
+def test_steps_beyond_the_bound_dated_on_or_before_a_day_are_not_to_come() -> None:
+    (planned,) = planned_tapers(load_case(THERAPIST))
+    found = beyond_bound(planned)  # step 11 on 3 Apr 2028, step 26 on 10 Dec 2029
+    assert due_by(planned, found, date(2028, 4, 2)) == ((), (11, 26))
+    assert due_by(planned, found, date(2028, 4, 3)) == ((11,), (26,))
+    assert due_by(planned, found, date(2029, 12, 10)) == ((11, 26), ())
+
+
+def test_a_window_of_steps_the_day_falls_inside_is_split_step_by_step() -> None:
+    planned = _planned(8.0, percent=20, every_days=7, smallest_step_mg=0.5)
+    window = next(item for item in beyond_bound(planned) if not item.single_step)
+    first, *rest = window.steps
+    assert due_by(planned, [window], window.first) == ((first,), tuple(rest))
+
+
 def test_a_smaller_tablet_strength_of_the_plan_is_an_option() -> None:
     planned = _planned(3.0, smallest_step_mg=1, tablets_mg=[2, 0.5])
     found = beyond_bound(planned)
@@ -71,11 +86,24 @@ def test_a_smaller_tablet_strength_of_the_plan_is_an_option() -> None:
     assert first.options == (Option("tablet", 0.5, 0.5, 2.5, 100 / 6),)  # 2.7 rounds to 2.5 in 0.5 mg
 
 
+def test_the_note_on_a_step_the_unit_forces_beyond_the_bound_names_the_plans_smaller_tablet() -> None:
+    planned = _planned(3.0, smallest_step_mg=1, tablets_mg=[2, 0.5])
+    first = beyond_bound(planned)[0]
+    assert first.note == (
+        "this step, 3.0 → 2.0 mg/day (33%), is larger than the 2025 guideline's general bound of 25% every two "
+        "weeks because 1 mg is the smallest amount the tablets can measure; an option for the prescriber that "
+        "the plan allows: its 0.5 mg tablet, which measures 0.5 mg, for a step of 3.0 → 2.5 mg/day (17%)")
+    step = planned.schedule.steps[first.steps[0] - 1]
+    assert planned.step_notes(step) == (*step.notes, first.note)
+    assert "average pace" not in " ".join(planned.step_notes(step))
+
+
 def test_a_plan_faster_than_the_bound_is_the_plans_own_cause() -> None:
     planned = _planned(8.0, percent=30, every_days=14, smallest_step_mg=0.5)
     found = beyond_bound(planned)
     assert found and {item.cause for item in found} == {"plan"}
     assert all(item.options == () for item in found)
+    assert all(item.note is None for item in found)  # the guideline warnings word these
 
 
 def test_the_steps_before_a_date_are_past() -> None:
