@@ -357,7 +357,7 @@ class Case(_Model):
     symptoms: list[Symptom] = Field(default=[], description="What happened to the body and mind.")
     events: list[Event] = Field(default=[], description="Visits, diagnoses, tests and hospital stays.")
     fnd_exams: list[FndExam] = Field(default=[], description="The FND rule-in signs tested.")
-    amendment: Amendment | None = Field(default=None, description="The HIPAA amendment request.")
+    amendment: Amendment | None = Field(default=None, description="The amendment request (45 CFR 164.526; GDPR Art. 16 for a controller in the EU, the EEA or the UK).")
     access_request: AccessRequest | None = Field(default=None, description="A request for copies of the records "
                                                                            "(45 CFR 164.524).")
     therapist_letter: TherapistLetter | None = Field(default=None, description="The prescriber-to-therapist letter.")
