@@ -172,6 +172,7 @@ KIND = DocumentKind(
     name="amendment",
     label="amendment request",
     title=TITLE,
+    title_for=lambda case: title_of(case, TITLE, GDPR_TITLES),
     template=TEMPLATE,
     build_context=build_context,
     missing=missing,

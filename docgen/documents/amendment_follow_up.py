@@ -126,6 +126,7 @@ KIND = DocumentKind(
     name="amendment-follow-up",
     label="amendment follow-up",
     title=TITLE,
+    title_for=lambda case: title_of(case, TITLE, GDPR_TITLES),
     template=TEMPLATE,
     build_context=build_context,
     missing=missing,

@@ -33,6 +33,9 @@ class DocumentKind:
     missing: Callable[[Case], str | None]
     #: The document is condensed until it fits one page (the timeline).
     one_page: bool = False
+    #: The title of this case's document, where it depends on the case (the GDPR's own titles of
+    #: the amendment letters); None: always ``title``. Asked only of a case that has the data.
+    title_for: Callable[[Case], str] | None = None
     #: A PDF of this document carries the one-page timeline as its enclosure (unless turned off).
     enclosure: bool = False
     #: With its enclosure, the pages the document keeps to: its context's levels 1 to

@@ -48,6 +48,7 @@ KIND = DocumentKind(
     name="reply-form",
     label="reply form",
     title=TITLE,
+    title_for=lambda case: title_of(case, TITLE, GDPR_TITLES),
     template=TEMPLATE,
     build_context=build_context,
     missing=missing,

@@ -242,6 +242,8 @@ class _Pages:
         if missing is not None:
             result["missing"] = missing
             return result
+        if kind.title_for is not None:  # the GDPR's own title, for a clinic in the EU, EEA or UK
+            result["title"] = kind.title_for(checked.case)
         try:
             result["pages"] = session.previews.page_count(checked.revision, checked.case, name, session.options())
         except DocgenError as error:

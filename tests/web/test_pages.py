@@ -226,6 +226,13 @@ def test_previews_and_downloads_of_a_full_case() -> None:
         assert parse_case(client.get("/download/case.yaml").content).patient.name == "Theresa M. Kowalczyk"
 
 
+def test_a_gdpr_case_previews_its_amendment_documents_by_the_gdprs_titles() -> None:
+    with make_client(ROOT / "samples" / "gdpr-lisbon.yaml") as client:
+        html = client.get("/preview").text
+        assert "Download the reply form: request to amend personal data (GDPR Art. 16) (PDF)" in html
+        assert "request to amend health information" not in html
+
+
 def test_a_preview_keeps_the_last_good_version_while_a_page_has_problems() -> None:
     with make_client(SAMPLE) as client:
         client.post_page("patient", {"patient.name": "Theresa M. Kowalczyk", "patient.date_of_birth": "1968-02-31"})
