@@ -142,21 +142,20 @@ def test_the_dense_pages_set_medications_and_symptom_onsets_side_by_side(name: s
     assert [type(block).__name__ for column in columns.columns for block in column] == ["Table", "Heading", "Table"]
 
 
+@cache
 def _context(name: str) -> dict[str, object]:
     """The context of the level the page was fitted at (the one whose blocks are printed)."""
+    from docgen.pipeline import build_document
+    from docgen.render.measure import PdfMeasure
+
     case = case_named(name)
-    document = fitted_document(case, document_kind("timeline"), OPTIONS)[0]
+    kind = document_kind("timeline")
+    printed = fitted_document(case, kind, OPTIONS)[0].text()
+    measure = PdfMeasure()
     for level in range(len(timeline_context.LEVELS)):
-        context = timeline_context.build_context(case, OPTIONS, level)
-        if context["size"] == document.size and _same_events(context, document.text()):
-            return context
+        if build_document(case, kind, OPTIONS, level, measure).text() == printed:
+            return timeline_context.build_context(case, OPTIONS, level, measure)
     raise AssertionError("no level gives the printed page")
-
-
-def _same_events(context: dict[str, object], text: str) -> bool:
-    events = context["events"]
-    assert isinstance(events, list)
-    return all(f"{row['number']} {row['date']}:" in text for row in events)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -207,6 +206,29 @@ def test_every_source_the_page_cites_is_listed(name: str) -> None:
     cited = {int(number) for marker in re.findall(r"\[(\d+(?:, \d+)*)\]", head) for number in marker.split(", ")}
     for number in cited:
         assert f"[{number}]" in listed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_source_list_gives_each_record_its_date_and_page_whole(name: str) -> None:
+    """A run of sources that share an opening names it once ("Harbor Psychiatry note: [2]
+    2019-09-10, [3] 2025-03-24"); only an opening is ever shortened, never the date or page
+    that tells one record from another."""
+    import re
+
+    listed = folded(timeline_pages(name)[0].text).partition("Sources:")[2]
+    for group in _context(name)["sources"]:
+        for entry in group["entries"]:
+            rest = folded(entry["full"][len(re.match(r"\D*", entry["full"]).group(0)):])
+            assert f"[{entry['number']}] " in listed
+            assert not rest or rest in listed, (entry["number"], rest)
+        if group["opening"]:
+            first = group["entries"][0]
+            assert f"{group['opening']}: [{first['number']}] {folded(first['text'])}" in listed
+
+
+def test_a_run_of_notes_of_one_clinic_names_the_clinic_once() -> None:
+    listed = folded(timeline_pages("taper-with-therapist")[0].text).partition("Sources:")[2]
+    assert "Harbor Psychiatry note: [2] 2019-09-10, [3] 2025-03-24, [4] 2026-10-19" in listed
 
 
 def test_the_diagnosis_the_request_disputes_has_its_number() -> None:

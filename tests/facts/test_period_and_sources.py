@@ -134,7 +134,8 @@ def test_a_request_and_its_enclosed_timeline_give_each_source_one_number() -> No
         assert letter and all(case_numbers[number] == text for number, text in letter), path.name
         timeline = timeline_context.build_context(case, options)["sources"]
         letter_numbers = {text: number for number, text in letter}
-        shared = [entry for entry in timeline if isinstance(entry, (tuple, list)) and entry[1] in letter_numbers]
-        assert all(letter_numbers[text] == number for number, text in shared), path.name
+        entries = [(entry["number"], entry["full"]) for group in timeline for entry in group["entries"]]
+        shared = [(number, text) for number, text in entries if text in letter_numbers]
+        assert shared and all(letter_numbers[text] == number for number, text in shared), path.name
         checked += 1
     assert checked >= 2

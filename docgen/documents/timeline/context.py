@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -195,7 +195,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     chart_height = _chart_height(fit, chart, size)
     # the sources this page cites, by the numbers the whole case uses (docgen.facts.sources)
     listed_sources = [(number, text) for number, text in sources.listed() if number in cited_here]
-    shown_sources = _runs_of_sources([(number, short(text)) for number, text in listed_sources])
+    shown_sources = _runs_of_sources(listed_sources, short)
     prepared = case.prepared_by
     patient = case.patient
     return {
@@ -263,17 +263,30 @@ def _exam_tables(exams: Sequence[dict[str, Any]], *, halves: bool = True) -> lis
     return tables
 
 
-def _runs_of_sources(listed: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The sources as listed, a run of them that differ only after a shared opening ("Visit
-    summary 2015-03-02", "Visit summary 2015-04-11") naming the opening once: "[7] Visit summary
-    2015-03-02; [8] 2015-04-11"."""
-    shown = []
-    previous = ""
+def _runs_of_sources(listed: Sequence[tuple[int, str]], short: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The sources as listed, a run of them that share an opening before their dates ("Visit
+    summary 2015-03-02", "Visit summary 2015-04-11") naming it once: "Visit summary: [7]
+    2015-03-02, [8] 2015-04-11". Only the opening is shortened to fit; what follows it (the date,
+    the page) is what tells one record from another, and is printed whole."""
+    groups: list[dict[str, Any]] = []
     for number, text in listed:
         opening = re.match(r"\D*", text)
         head = opening.group(0) if opening else ""
-        shown.append((number, text[len(head):] if head.strip() and head == previous and len(text) > len(head) else text))
-        previous = head
+        rest = text[len(head):]
+        entry = {"number": number, "text": rest, "full": text}
+        if groups and head.strip() and rest and groups[-1]["head"] == head:
+            groups[-1]["entries"].append(entry)
+            continue
+        groups.append({"head": head, "entries": [entry]})
+    shown = []
+    for group in groups:
+        entries, head = group["entries"], group["head"].strip()
+        if len(entries) > 1:
+            shown.append({"opening": short(head.rstrip(",;:")), "entries": entries})
+            continue
+        only = entries[0]
+        text = f"{short(head)} {only['text']}" if head and only["text"] else short(only["full"])
+        shown.append({"opening": "", "entries": [{**only, "text": text}]})
     return shown
 
 
