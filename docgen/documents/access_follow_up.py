@@ -60,7 +60,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
     context.update({
         "records": request.records,
         "dates": status_context(state),
-        "log": log_rows(request.log),
+        "log": log_rows(request.log, context["regime"] == "us"),
         "days_overdue": -(state.days_left or 0),
     })
     return context

@@ -87,7 +87,7 @@ def build_complaint(case: Case, options: Options, name: RequestName) -> dict[str
         "items": items,
         "records": list(case.access_request.records) if name == "access" and case.access_request else [],
         "dates": status_context(state),
-        "log": log_rows(request.log),
+        "log": log_rows(request.log, context["regime"] == "us"),
         "basis": response.basis if response is not None else None,
         "partly": state.decision == "partly_accepted",
         "late_complaint": state.complaint_by is not None and options.today > state.complaint_by,

@@ -172,11 +172,18 @@ _ACTIONS = {"sent": "Request sent", "received": "Request received", "call": "Cal
             "decision": "Decision received", "note": "Note"}
 
 
-def log_rows(log: list[LogEntry]) -> list[dict[str, str | None]]:
-    """The log, one row per entry in date order: the date, what happened and its details."""
+#: The log's methods as a letter names them outside the United States, where mail with proof of
+#: delivery is registered, not certified, mail.
+_METHODS_ABROAD = {"certified mail": "registered mail"}
+
+
+def log_rows(log: list[LogEntry], us: bool = True) -> list[dict[str, str | None]]:
+    """The log, one row per entry in date order: the date, what happened and its details (the
+    method as the letter's country names it)."""
     rows = []
     for entry in sorted(log, key=lambda entry: entry.date.sort_key()):
-        details = [part for part in (entry.method, f"reference {entry.reference}" if entry.reference else None,
+        method = entry.method if us or entry.method is None else _METHODS_ABROAD.get(entry.method, entry.method)
+        details = [part for part in (method, f"reference {entry.reference}" if entry.reference else None,
                                      dates_in_text(entry.note) if entry.note else None) if part]
         rows.append({"date": entry.date.display(), "action": _ACTIONS[entry.action],
                      "details": "; ".join(details) if details else None})

@@ -135,6 +135,16 @@ def test_follow_up_complaint_and_copies_under_gdpr(country: str) -> None:
         assert "I lodge this complaint under Article 77 of the GDPR" in text
 
 
+
+
+def test_a_complaint_abroad_calls_mail_with_proof_of_delivery_registered_mail() -> None:
+    case = load_case(ROOT / "samples" / "gdpr-lisbon.yaml")
+    assert any(entry.method == "certified mail" for entry in case.amendment.log)  # type: ignore[union-attr]
+    for text in both(case, "complaint"):
+        assert "Request sent registered mail; reference RR 0012 3456 7 PT" in text
+        assert "certified mail" not in text
+
+
 @pytest.mark.parametrize("country", ["PL", "DK", "IE", "PT"])
 def test_no_statement_of_disagreement_under_gdpr(country: str) -> None:
     case = _everyone_in(country, response={"received_on": "2026-12-10", "decision": "denied",
