@@ -338,7 +338,13 @@ def test_workers_end_with_a_killed_batch(watch: str, tmp_path: Path) -> None:
                                 "--jobs", "2"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     assert process.stdout is not None
     try:
-        workers = [int(process.stdout.readline().split()[1]) for _ in range(2)]
+        workers, seen = [], []
+        while len(workers) < 2:  # each hanging case's worker says its pid; other output is passed over
+            line = process.stdout.readline()
+            assert line, f"the batch ended before both workers started: {seen!r}, exit {process.poll()}"
+            seen.append(line)
+            if line.startswith("worker "):
+                workers.append(int(line.split()[1]))
         assert all(_running(pid) for pid in workers)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
