@@ -237,7 +237,7 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
         "rows": ["1 16 Nov 2026 12 −1 mg 7.7% 1 × 10 mg + 1 × 2 mg planned before this letter",
                  "7 3 May 2027 6 −1 mg 14.3% 1 × 5 mg + ½ × 2 mg",
                  "8 28 Jun 2027 5 −1 mg 16.7% 1 × 5 mg 6 mg/day held 28 days longer (planned hold)",
-                 "11 3 Apr 2028 2 −1 mg 33.3% 1 × 2 mg 84 days later (smallest measurable step); beyond the 25% bound",
+                 "11 3 Apr 2028 2 −1 mg 33.3% 1 × 2 mg 84 days longer (smallest measurable step); beyond the 25% bound",
                  "12 1 May 2028 1.8 −0.2 mg 10% 1.8 mL of 1 mg/mL liquid starts",
                  "27 7 Jan 2030 0 (stop) −0.2 mg 100% —"],
         "steps": 27,
