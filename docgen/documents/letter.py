@@ -110,7 +110,8 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         # the symptoms that followed a reduction, as docgen.facts.links words them
         "links": [
             {"relation": link.relation, "what": link.what,
-             "symptoms": [symptom.name for symptom in link.symptoms[:LINKED_NAMES]],
+             "symptoms": [symptom.name + (f" (resolved {symptom.resolved.display()})" if symptom.resolved else "")
+                          for symptom in link.symptoms[:LINKED_NAMES]],
              "more": max(0, len(link.symptoms) - LINKED_NAMES)}
             for link in found
         ],

@@ -681,3 +681,15 @@ def test_letter_and_taper_commands_name_a_missing_smallest_step(tmp_path: Path) 
         assert completed.stdout == ""
     assert not output.exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["case.yaml"]
+
+
+def test_a_symptom_that_has_resolved_is_named_with_the_day_it_ended() -> None:
+    case = load_case(ROOT / "samples" / "taper-with-therapist.yaml")
+    resolved = [symptom for symptom in case.symptoms if symptom.resolved is not None]
+    assert resolved
+    for data in (generate(case, "letter", "pdf", Options(today=TODAY)),):
+        text = folded(" ".join(pdf_pages(data)))
+        for symptom in resolved:
+            assert f"{symptom.name} (resolved {symptom.resolved.display()})" in text  # type: ignore[union-attr]
+    docx = folded(docx_text(generate(case, "letter", "docx", Options(today=TODAY))))
+    assert "akathisia and restlessness (resolved 6 Oct 2025); tinnitus" in docx
