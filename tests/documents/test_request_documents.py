@@ -64,7 +64,7 @@ def test_access_request_under_164_524(full: Case) -> None:
     for text in both(full, "access"):
         assert "Re: Request for copies of protected health information under 45 CFR 164.524 — Theresa M. Kowalczyk" in text
         for record in ("Neurology consultation notes and follow-up notes, 2024-2025", "Problem list, as it stands and its "
-                       "change history", "EMG and nerve conduction study report, October 2024"):
+                       "change history", "Nerve conduction study and EMG report, 6 August 2024"):
             assert record in text
         assert "Please provide the copy as: electronic copy (PDF) by secure e-mail." in text
         assert "I direct you to send the copy directly to: Lakeshore Movement Disorders Clinic 75 Harbor Street" in text
@@ -142,7 +142,7 @@ def test_complaint_after_a_denial(denied: Case) -> None:
         assert "U.S. Department of Health and Human Services Office for Civil Rights" in text
         assert ("I file this complaint with the Secretary of Health and Human Services under 45 CFR 160.306, as "
                 "personal representative of Harold E. Lindgren") in text
-        assert "did not comply with 45 CFR 164.526" in text and ": it denied the request." in text
+        assert "did not comply with 45 CFR 164.526" in text and ": it denied the request on a basis that I believe the rule does not support (set out below)." in text
         assert "8 Sep 2026 Request sent certified mail; reference 9589 0710 5270 0712 3456 78" in text
         assert "29 Sep 2026 Decision received mail; denial letter dated 25 Sep 2026" in text
         assert ("The diagnosis reflects the attending physician's clinical judgment at the time of the admission; the "
