@@ -27,7 +27,7 @@ from docgen.errors import MissingDataError
 from docgen.facts import links, onsets
 from docgen.facts.emergency import numbers_for
 from docgen.facts.exposure import exposure_of
-from docgen.facts.formatting import format_mg
+from docgen.facts.formatting import dates_in_text, format_mg
 from docgen.facts.jurisdiction import country_of
 from docgen.facts.makeup import step_makeup
 from docgen.facts.phases import taper_phases
@@ -102,7 +102,7 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
         # HIPAA binds US covered entities only: cited between US parties, and no other law is stated
         "hipaa": country_of(prescriber) == "US" and country_of(therapist) == "US",
         "emergency": numbers_for(therapist),
-        "authorization": letter.authorization,
+        "authorization": dates_in_text(letter.authorization) if letter.authorization else None,
         "requests": list(letter.requests),
         "regimen": _regimen(case, tapered, prescriber),
         "tapers": [_taper(planned, letter_day) for planned in tapers],

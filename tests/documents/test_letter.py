@@ -189,7 +189,7 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
         "salutation": "Dear Alana Hendricks,",
         "subject": "Re: Theresa M. Kowalczyk, born 2 Apr 1968 — benzodiazepine taper plan and coordination of care",
         "furniture": "Theresa M. Kowalczyk · born 2 Apr 1968",
-        "authorization": "“Release of information signed by the patient 2026-11-02”",
+        "authorization": "“Release of information signed by the patient 2 Nov 2026”",
         "regimen": "clonazepam (Klonopin), 0.75 mg/day since 8 Sep 2025 (indication: panic disorder)",
         "phone": "+1 217 555 0110",
         "where": ("Where we are. From the current 0.75 mg/day (since 8 Sep 2025), the first reduction is step 1 on "
@@ -225,7 +225,7 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
         "salutation": "Dear Luis Carvajal,",
         "subject": "Re: Devon K. Achterberg, born 23 Nov 1979 — benzodiazepine taper plan and coordination of care",
         "furniture": "Devon K. Achterberg · born 23 Nov 1979",
-        "authorization": "“Release of information signed by the patient 2025-03-31”",
+        "authorization": "“Release of information signed by the patient 31 Mar 2025”",
         "regimen": "diazepam (Valium), 13 mg/day since 19 Oct 2026",
         "phone": "+1 503 555 0120",
         # the letter is dated 20 Nov 2026: step 1 (16 Nov) is past, step 2 is the next
@@ -693,3 +693,12 @@ def test_a_symptom_that_has_resolved_is_named_with_the_day_it_ended() -> None:
             assert f"{symptom.name} (resolved {symptom.resolved.display()})" in text  # type: ignore[union-attr]
     docx = folded(docx_text(generate(case, "letter", "docx", Options(today=TODAY))))
     assert "akathisia and restlessness (resolved 6 Oct 2025); tinnitus" in docx
+
+
+def test_the_authorization_on_file_gives_its_date_as_every_document_does() -> None:
+    case = load_case(ROOT / "samples" / "taper-with-therapist.yaml")
+    assert case.therapist_letter is not None and "2025-03-31" in (case.therapist_letter.authorization or "")
+    for text in (folded(" ".join(pdf_pages(generate(case, "letter", "pdf", Options(today=TODAY))))),
+                 folded(docx_text(generate(case, "letter", "docx", Options(today=TODAY))))):
+        assert "“Release of information signed by the patient 31 Mar 2025”" in text
+        assert "2025-03-31" not in text
