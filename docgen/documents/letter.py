@@ -121,9 +121,22 @@ def build_context(case: Case, options: Options, level: int = 0, measure: Measure
 # -- people ------------------------------------------------------------------------------------
 
 
+#: Credentials whose holders a letter greets as "Dr": physicians and doctoral psychologists.
+_DOCTORS = {"MD", "DO", "MBBS", "MBCHB", "PHD", "PSYD", "DPHIL"}
+
+
 def _salutation(clinician: Clinician) -> str:
-    """The name without credentials: "Alana Hendricks, LCPC" -> "Alana Hendricks"."""
-    return clinician.name.split(",")[0].strip() or clinician.name
+    """How the letter greets the clinician: "Gregory Marsh, MD" -> "Dr Marsh" (a physician's or
+    doctoral psychologist's credentials), else the name without credentials: "Alana Hendricks,
+    LCPC" -> "Alana Hendricks". A name written with its own title ("Dra. Ana Rita Almeida") or
+    without spaces keeps its form."""
+    name, _, credentials = clinician.name.partition(",")
+    name = name.strip() or clinician.name
+    held = {part.strip().replace(".", "").upper() for part in credentials.split(",")}
+    words = name.split()
+    if held & _DOCTORS and len(words) > 1 and not words[0].rstrip(".").lower() in {"dr", "dra", "prof", "doctor"}:
+        return f"Dr {words[-1]}"
+    return name
 
 
 def _role(clinician: Clinician) -> str:

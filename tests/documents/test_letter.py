@@ -702,3 +702,25 @@ def test_the_authorization_on_file_gives_its_date_as_every_document_does() -> No
                  folded(docx_text(generate(case, "letter", "docx", Options(today=TODAY))))):
         assert "“Release of information signed by the patient 31 Mar 2025”" in text
         assert "2025-03-31" not in text
+
+
+@pytest.mark.parametrize(("name", "greeting"), [
+    ("Gregory Marsh, MD", "Dr Marsh"),
+    ("Anaïs Żeleński-Ibáñez, MD", "Dr Żeleński-Ibáñez"),
+    ("Priya Raman, PsyD", "Dr Raman"),
+    ("Alana Hendricks, LCPC", "Alana Hendricks"),
+    ("Dra. Ana Rita Almeida, MD", "Dra. Ana Rita Almeida"),
+    ("王小明, MD", "王小明"),
+    ("Jordan Lee", "Jordan Lee"),
+])
+def test_a_letter_greets_a_physician_or_doctoral_psychologist_as_dr(name: str, greeting: str) -> None:
+    from docgen.case.model import Clinician
+    from docgen.documents.letter import _salutation
+
+    assert _salutation(Clinician(id="c", name=name)) == greeting
+
+
+def test_the_taper_request_greets_its_prescriber_as_dr() -> None:
+    case = load_case(ROOT / "samples" / "bind-labelled-fnd.yaml")
+    text = folded(" ".join(pdf_pages(generate(case, "taper-request", "pdf", Options(today=TODAY)))))
+    assert "Dear Dr Marsh," in text

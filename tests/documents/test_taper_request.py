@@ -40,7 +40,7 @@ def _text(case: Case, **options: Any) -> str:
 def test_it_goes_to_the_medications_prescriber_or_to_the_clinician_named() -> None:
     text = _text(load_case(THERAPIST))
     assert "[address] Naomi Feld, MD\nPsychiatry · Harbor Psychiatry Group" in text
-    assert "[body] Dear Naomi Feld," in text
+    assert "[body] Dear Dr Feld," in text
     other = _text(load_case(THERAPIST), request_to="dr-nguyen")
     assert "[address] Thanh Nguyen, MD\nInternal Medicine · Eastside Community Clinic" in other
     with pytest.raises(MissingDataError, match=r"^--to: 'nobody' is not a clinician id; expected one of the ids"):
