@@ -186,6 +186,7 @@ def _plan(planned: PlannedTaper, letter_day: date) -> dict[str, Any]:
         "every_days": plan.every_days,
         "every_weeks": plan.every_days // 7 if plan.every_days % 7 == 0 else None,
         "start": display_day(plan.start.earliest),
+        "started": plan.start.earliest <= letter_day,  # a plan that began before the letter is not proposed as new
         # the doses the schedule holds, for as long as it holds them (not the plan's hold doses)
         "holds": [{"mg": format_mg(held.mg_per_day), "days": held.days, "start": display_day(held.start),
                    "until": display_day(held.until)} for held in held_doses(planned)],

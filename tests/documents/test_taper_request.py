@@ -4,6 +4,7 @@ request, never medical advice."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,12 @@ def test_the_pdf_carries_the_timeline_unless_asked_not_to() -> None:
     assert "MEDICATION AND SYMPTOM TIMELINE" in folded(with_timeline[-1]).upper()
     assert "Enclosure: " in folded(" ".join(with_timeline))
     assert "Enclosure: " not in folded(" ".join(without))
+
+
+def test_a_plan_that_began_before_the_letter_is_not_proposed_as_new() -> None:
+    case = load_case(THERAPIST)
+    assert case.medications[0].taper is not None or any(medication.taper for medication in case.medications)
+    after = _text(case)  # dated 22 Nov 2026; the plan began on 16 Nov 2026
+    assert "every 28 days (4 weeks), as it has since 16 Nov 2026, so the steps" in after
+    before = build_document(case, KIND, Options(today=date(2026, 11, 1))).text()
+    assert "every 28 days (4 weeks), from 16 Nov 2026, so the steps" in before
