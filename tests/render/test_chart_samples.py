@@ -1,6 +1,7 @@
-"""The dose labels of the samples' charts, read back from the drawing as the page prints it: each
-stands at the level of the step line whose dose it names (or is tied to it by a leader), none
-covers another label or a marker, and every dose that no other label states is shown."""
+"""The samples' charts, read back from the drawing as the page prints it: each dose label stands
+at the level of the step line whose dose it names (or is tied to it by a leader), none covers
+another label or a marker, and every dose that no other label states is shown; a lane of symptoms
+grouped by kind follows its members' courses; no event's number is hidden under a marker."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from functools import cache
 
 import pytest
 from conftest import SAMPLES, TODAY
-from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, PolyLine, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String
+from reportlab.lib.colors import black
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from docgen.case.loading import load_case
@@ -23,6 +25,7 @@ from docgen.markup.figures import DoseSeries, TimelineChart
 from docgen.options import Options
 from docgen.pipeline import fitted_document
 from docgen.render.chart import ChartStyle, draw_timeline_chart
+from docgen.render.chart.style import SEVERITY_HATCHES
 from docgen.render.styles import StyleSheet
 
 NAMES = [path.stem for path in SAMPLES]
@@ -185,3 +188,40 @@ def test_the_crossover_labels_each_dose_once_apart() -> None:
     shown = [text for text, _ in dose_labels(drawing, base)]
     for text in ("3 mg", "0 mg", "10 mg", "20 mg", "30 mg", "40 mg", "13 mg", "4 mg"):
         assert text in shown, text
+
+
+# -- symptoms grouped by kind ------------------------------------------------------------------
+
+
+def _fill_at_end(drawing: Drawing, label: str) -> str:
+    """The severity class ("0-3", "4-6", "7-10") of the fill that reaches furthest right in the
+    row of the symptom bar named ``label``."""
+    row = next(shape for shape in _walk(drawing) if isinstance(shape, String) and shape.text == label)
+    middle = row.y + 0.3 * row.fontSize
+    fills: list[tuple[float, str]] = []
+    for shape in _walk(drawing):
+        if isinstance(shape, Rect) and shape.fillColor == black and shape.strokeColor is None:
+            if shape.y <= middle <= shape.y + shape.height:
+                fills.append((shape.x + shape.width, "7-10"))
+        elif isinstance(shape, Path) and shape.points:
+            x0, y0, x1, y1 = shape.getBounds()
+            if y0 <= middle <= y1 and x0 > row.x + 20:
+                spacing, _ = next(hatch for hatch in SEVERITY_HATCHES if abs(hatch[1] - shape.strokeWidth) < 1e-6)
+                fills.append((x1, "0-3" if spacing > 3 else "4-6"))
+    return max(fills)[1]
+
+
+@pytest.mark.parametrize(
+    ("label", "now"),
+    [
+        ("sleep (1)", "4-6"),  # insomnia 8, then 6 from Jun 2024 and 4 from Oct 2025
+        ("motor (2)", "0-3"),  # tremor 3 from Nov 2025, weakness 3 from Jun 2025
+        ("cognitive (1)", "0-3"),  # 7, 5, then 3 from Jun 2026
+        ("sensory (2)", "0-3"),  # tingling 2 from Sep 2025; sensitivity to sound not rated
+    ],
+)
+def test_a_grouped_lane_follows_its_members_courses(label: str, now: str) -> None:
+    """bind-labelled-fnd groups its symptoms by kind: each lane shows, at each moment, the
+    highest severity its members have then, so that improvement is visible."""
+    _, drawing, _ = printed("bind-labelled-fnd")
+    assert _fill_at_end(drawing, label) == now
