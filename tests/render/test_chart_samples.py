@@ -14,7 +14,17 @@ from functools import cache
 
 import pytest
 from conftest import SAMPLES, TODAY
-from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Path,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib.colors import black
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -225,3 +235,22 @@ def test_a_grouped_lane_follows_its_members_courses(label: str, now: str) -> Non
     highest severity its members have then, so that improvement is visible."""
     _, drawing, _ = printed("bind-labelled-fnd")
     assert _fill_at_end(drawing, label) == now
+
+
+# -- event numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_event_number_is_covered_by_a_marker(name: str) -> None:
+    """bind-labelled-fnd: 7 (the EEG of 21 Aug 2024) sat under the diamond of 9 (17 Sep 2024)."""
+    _, drawing, _ = printed(name)
+    markers = [shape.getBounds() for shape in _walk(drawing) if isinstance(shape, (Polygon, Circle, Rect))]
+    for shape in _walk(drawing):
+        if not (isinstance(shape, String) and shape.text.isdigit() and "Bold" in shape.fontName):
+            continue
+        width = stringWidth(shape.text, shape.fontName, shape.fontSize)
+        x0, y0 = shape.x, shape.y - 0.24 * shape.fontSize
+        x1, y1 = x0 + width, shape.y + 0.76 * shape.fontSize
+        for left, bottom, right, top in markers:
+            covered = x0 < right - 0.3 and left < x1 - 0.3 and y0 < top - 0.3 and bottom < y1 - 0.3
+            assert not covered, (name, shape.text, (left, bottom, right, top))
