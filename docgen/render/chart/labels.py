@@ -27,12 +27,15 @@ from docgen.render.chart.style import _BLACK, ChartStyle
 from docgen.render.chart.text import _string, _text_box, _width
 from docgen.render.fonts import REGULAR
 
+#: How many of a level's spots for a label lie above or below it, within its x-range.
+_WITHIN = 10
 #: The gap between a label and the level it names (points).
 _GAP = 1.5
 #: How far from its level a label may stand, as a share of its type size.
 _TOUCH = 0.6
-#: How much nearer another level may be before a label would be read as that one's (points).
-_TIE = 0.5
+#: How much nearer another level may be than its own before a label would be read as that one's
+#: (points): not at all; equally near is allowed (two drugs at the same level).
+_TIE = 0.0
 #: The rows above and below a level, and the points to either side, searched for a label tied to
 #: it by a leader.
 _LEADER_ROWS = 5
@@ -85,14 +88,33 @@ class _DoseLabels:
         """The current, lowest and highest dose of each series, then every dose that no other
         label of its series states: each where it touches its level, over a line if it must, or
         tied to it by a leader."""
+        self._place_all([(number, day, text) for number, (item, _) in enumerate(self.series)
+                         for day, text in item.key_labels])
+        groups: dict[tuple[int, str], list[date]] = {}
         for number, (item, _) in enumerate(self.series):
-            for day, text in sorted(item.key_labels):
-                self._place(number, day, text, required=True)
-        for number, (item, _) in enumerate(self.series):
-            keys = {text for _, text in item.key_labels}
             for day, text in sorted(item.labels):
-                if text not in keys and (number, text) not in self.shown:
-                    self._place(number, day, text, required=True)
+                groups.setdefault((number, text), []).append(day)
+        unshown = [(number, days, text) for (number, text), days in groups.items() if (number, text) not in self.shown]
+        self._place_all([(number, days[0], text) for number, days, text in unshown if len(days) == 1])
+        for number, days, text in (label for label in unshown if len(label[1]) > 1):
+            # a dose given at several steps: where one of them has room, else at the longest
+            if not any(self._place(number, day, text, required=False) for day in days):
+                longest = max(days, key=lambda day: self._room((number, day, text)))
+                self._place(number, longest, text, required=True)
+
+    def _place_all(self, labels: list[tuple[int, date, str]]) -> None:
+        """Labels that must be shown: first each within its level's x-range where that is free of
+        lines, in date order; then the rest, the shortest levels first (they have least choice)."""
+        left = [label for label in sorted(labels, key=lambda label: label[1])
+                if not self._place(*label, required=False, within=True)]
+        for number, day, text in sorted(left, key=self._room):
+            self._place(number, day, text, required=True)
+
+    def _room(self, label: tuple[int, date, str]) -> tuple[float, date]:
+        number, day, _ = label
+        index = self.series[number][1].index_at(day)
+        level = self.levels[number][index] if index is not None else None
+        return (level.x1 - level.x0 if level else -math.inf), day
 
     def place_optional(self) -> None:
         """The labels that repeat a dose already shown: only where they touch no line."""
@@ -102,7 +124,7 @@ class _DoseLabels:
                 if (day, text) not in keys:
                     self._place(number, day, text, required=False)
 
-    def _place(self, number: int, day: date, text: str, *, required: bool) -> bool:
+    def _place(self, number: int, day: date, text: str, *, required: bool, within: bool = False) -> bool:
         _, steps = self.series[number]
         index = steps.index_at(day)
         if index is None:
@@ -111,7 +133,7 @@ class _DoseLabels:
             return True
         level = self.levels[number][index]
         width = _width(text, REGULAR, self.size)
-        spots = list(self._iter_spots(level, width))
+        spots = list(self._iter_spots(level, width))[: _WITHIN if within else None]
         passes = (False, True) if required else (False,)
         for over_lines in passes:
             for x, baseline, box in spots:
@@ -140,8 +162,9 @@ class _DoseLabels:
         reach = _TOUCH * size - 0.6  # beside an end, as far off as still touches it
         gaps = [_GAP, (_GAP + reach) / 2, reach]
         beside = [level.x1 + gap for gap in gaps] + [level.x0 - gap - width for gap in gaps]
-        candidates = [(x, baseline) for baseline in (above, below) for x in inside]
-        candidates += [(x, baseline) for x in beside for baseline in (middle, above, below)]
+        candidates = [(x, baseline) for baseline in (above, below) for x in inside]  # _WITHIN of them
+        levelled = (middle, middle + 1.5, middle - 1.5, above, below)
+        candidates += [(x, baseline) for x in beside for baseline in levelled]
         for x, baseline in candidates:
             x = min(max(x, area.x0 + 1), area.x1 - width - 1)
             yield x, baseline, _text_box(x - 0.5, baseline, width + 1, size)
@@ -177,8 +200,8 @@ class _DoseLabels:
         anchor_x = (level.x0 + level.x1) / 2
         row = size + 1.5
         spots = []
-        for step in range(-_LEADER_ROWS, _LEADER_ROWS + 1):
-            baseline = level.y - 0.26 * size + step * row
+        for step in range(-4 * _LEADER_ROWS, 4 * _LEADER_ROWS + 1):  # by quarter rows
+            baseline = level.y - 0.26 * size + step * row / 4
             for shift in range(0, _LEADER_REACH, 2):
                 for x in (anchor_x + 2 + shift, anchor_x - 2 - width - shift):
                     x = min(max(x, area.x0 + 1), area.x1 - width - 1)
