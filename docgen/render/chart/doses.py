@@ -129,7 +129,7 @@ def _draw_dose_lane(
                 if len(item.beyond_guideline) <= _KEPT_CLEAR:  # labels keep clear of a few marks
                     half = style.marker_size * 0.5
                     placer.add(_Box(x - half, y + 1.5, x + half, y + 1.5 + 1.6 * half))
-    labels = _DoseLabels(group, drawn, all_steps, area, style, placer)
+    labels = _DoseLabels(group, drawn, all_steps, area, style, placer, scale.break_spans)
     labels.place_required()
     for index, item, steps in drawn:
         _place_series_label(group, item, index, steps, all_steps, area, style, placer)

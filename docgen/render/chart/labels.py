@@ -5,9 +5,10 @@ next). It stands above or below that level within the level's x-range, or, where
 too short for it (a weekly step of a crossover, a stretch behind the axis break), right beside
 one of its ends; it is never nearer to another level than to its own, so that it cannot be read
 as another dose's. A label the chart must show (the current, lowest and highest dose, or a dose
-no other label states) may cross a line; where even that leaves no room it moves to the nearest
-free spot and a thin leader ties it to its level. A label that repeats a dose already shown is
-left out where it has no room. No label ever covers another label or a marker.
+no other label states) that has no room there moves to the nearest free spot, where a thin leader
+ties it to its level, or, where there is none, it crosses a line beside its level. A label that
+repeats a dose already shown is left out where it has no room. No label ever covers another
+label or a marker.
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ class _DoseLabels:
         area: _Box,
         style: ChartStyle,
         placer: _Placer,
+        breaks: Sequence[tuple[float, float]] = (),
     ) -> None:
         self.group, self.lines, self.area, self.style, self.placer = group, lines, area, style, placer
+        self.breaks = breaks  # the x-ranges of the axis's breaks
         self.size = style.label_size
         self.series = [(item, steps) for _, item, steps in drawn]
         self.levels = [_levels(number, steps) for number, (_, steps) in enumerate(self.series)]
@@ -134,14 +137,18 @@ class _DoseLabels:
         level = self.levels[number][index]
         width = _width(text, REGULAR, self.size)
         spots = list(self._iter_spots(level, width))[: _WITHIN if within else None]
-        passes = (False, True) if required else (False,)
-        for over_lines in passes:
-            for x, baseline, box in spots:
-                if self._fits(box, level, text, over_lines=over_lines):
-                    self._draw(number, index, text, x, baseline, box)
-                    return True
-        if required:
-            return self._place_with_leader(number, level, text, width)
+        if self._place_at(number, level, text, spots, over_lines=False):
+            return True
+        # a label that must be shown: tied to its level by a leader, else over a line beside it
+        return required and (self._place_with_leader(number, level, text, width)
+                             or self._place_at(number, level, text, spots, over_lines=True))
+
+    def _place_at(self, number: int, level: _Level, text: str, spots: list[tuple[float, float, _Box]], *,
+                  over_lines: bool) -> bool:
+        for x, baseline, box in spots:
+            if self._fits(box, level, text, over_lines=over_lines):
+                self._draw(number, level.index, text, x, baseline, box)
+                return True
         return False
 
     def _draw(self, number: int, index: int, text: str, x: float, baseline: float, box: _Box) -> None:
@@ -208,8 +215,10 @@ class _DoseLabels:
                     spots.append((x, baseline, _text_box(x - 0.5, baseline, width + 1, size)))
         spots.sort(key=lambda spot: _Level(0, 0, anchor_x, anchor_x, level.y, 0).distance(spot[2]))
         for x, baseline, box in spots:
+            end_x = min(max(anchor_x, box.x0), box.x1)
+            if any(min(anchor_x, end_x) < right and left < max(anchor_x, end_x) for left, right in self.breaks):
+                continue  # a leader never crosses the axis break
             if box.inside(area) and self.placer.is_free(box) and not any(line.hits(box) for line in self.lines):
-                end_x = min(max(anchor_x, box.x0), box.x1)
                 end_y = box.y0 if box.y0 > level.y else box.y1
                 self.group.add(Line(anchor_x, level.y, end_x, end_y, strokeColor=_BLACK, strokeWidth=0.4))
                 self._draw(number, level.index, text, x, baseline, box)
