@@ -46,13 +46,14 @@ class SymptomBar:
     """One symptom (or a group of symptoms) from onset to resolution.
 
     ``end`` is None while ongoing (drawn to the axis end with an arrow). ``severities`` is the
-    course as (date, 0-10) change points; empty when no course was given.
+    course as (date, 0-10) change points, a severity of None where it is not rated from that date
+    on; empty when no course was given.
     """
 
     label: str
     start: date
     end: date | None
-    severities: tuple[tuple[date, int], ...] = ()
+    severities: tuple[tuple[date, int | None], ...] = ()
     approximate: bool = False
 
 

@@ -483,7 +483,7 @@ def _bar(symptom: Symptom, labels: _Shortener) -> SymptomBar:
 
 def _grouped_bars(symptoms: Sequence[Symptom]) -> list[SymptomBar]:
     """One bar per category: from its first onset to its last resolution (ongoing if any is),
-    shaded by the highest severity any of its symptoms reached."""
+    shaded over time by the highest severity its symptoms have at each moment (``_group_course``)."""
     groups: dict[str, list[Symptom]] = {}
     for symptom in symptoms:
         groups.setdefault(symptom.category, []).append(symptom)
@@ -493,15 +493,43 @@ def _grouped_bars(symptoms: Sequence[Symptom]) -> list[SymptomBar]:
         end = None if ongoing else max(member.resolved.latest for member in members if member.resolved)
         count = len(members)
         first = min(member.onset.earliest for member in members)
-        rated = [point.severity for member in members for point in member.course]
         bars.append(SymptomBar(
             label=f"{category} ({count})",
             start=first,
             end=end,
-            severities=((first, max(rated)),) if rated else (),
+            severities=_group_course(members),
             approximate=any(not member.onset.is_exact for member in members),
         ))
     return bars
+
+
+def _group_course(members: Sequence[Symptom]) -> tuple[tuple[date, int | None], ...]:
+    """The course of a group of symptoms: at each change, the highest severity among the members
+    that have begun, are not yet resolved and have been rated (None while none has)."""
+    courses = [sorted((point.date.earliest, point.severity) for point in member.course) for member in members]
+    if not any(courses):
+        return ()
+    days = sorted({day for course in courses for day, _ in course}
+                  | {member.onset.earliest for member in members}
+                  | {member.resolved.latest for member in members if member.resolved is not None})
+    points: list[tuple[date, int | None]] = []
+    for day in days:
+        rated = []
+        for member, course in zip(members, courses, strict=True):
+            if member.onset.earliest > day or (member.resolved is not None and member.resolved.latest <= day):
+                continue
+            index = bisect_right([when for when, _ in course], day) - 1
+            if index >= 0:
+                rated.append(course[index][1])
+        value = max(rated) if rated else None
+        if not points and value is None:
+            continue
+        if not points or points[-1][1] != value:
+            points.append((day, value))
+    if all(member.resolved is not None for member in members):  # nothing to shade once the bar ends
+        end = max(member.resolved.latest for member in members if member.resolved is not None)
+        points = [point for point in points if point[0] < end]
+    return tuple(points)
 
 
 def _symptom_groups(symptoms: Sequence[Symptom]) -> list[dict[str, Any]]:

@@ -3,8 +3,9 @@
 Top to bottom, on one shared time axis: the time axis (years, months or days), the dose lane
 (diazepam-equivalent step lines), the other-medication rows (own mg, own scale), the symptom
 bars, the event row and a key. Everything is black, white and gray: series differ by line style
-and weight and carry direct labels; severity is shown by gray steps explained in the key. Labels
-that would overlap an earlier one are left out, so the chart stays legible when crowded.
+and weight and carry direct labels; severity is shown by gray steps explained in the key. No label
+overlaps another; one that would, and that the chart can spare, is left out, so the chart stays
+legible when crowded.
 
 This module draws the whole chart from its parts; the modules beside it hold them:
 
@@ -15,6 +16,7 @@ This module draws the whole chart from its parts; the modules beside it hold the
 - ``text``: measuring, cutting and wrapping labels, and drawing a line of text
 - ``axis``, ``doses``, ``symptoms``, ``events``, ``key``: each part of the chart, drawn
 - ``flags``: where the event labels hang, worked out before they are drawn
+- ``labels``: where the dose labels go, each beside the level it names
 """
 
 from __future__ import annotations

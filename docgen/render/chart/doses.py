@@ -2,17 +2,19 @@
 
 The dose lane: the diazepam-equivalent step line of each benzodiazepine on one shared axis, told
 apart by line style and weight, each labelled directly with a sample of its line, and its dose
-labels where they fit. Below it, one row per other medication: a filled step line on its own mg
-scale, from 0 to the row's maximum.
+labels beside the levels they name (``labels``). Below it, one row per other medication: a filled
+step line on its own mg scale, from 0 to the row's maximum.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from reportlab.graphics.shapes import Group, Line, Polygon, PolyLine
 
 from docgen.markup.figures import DoseSeries, OtherSeries, TimelineChart
+from docgen.render.chart.labels import _DoseLabels
 from docgen.render.chart.layout import _Box, _Placer
 from docgen.render.chart.scale import _nice_ticks, _TimeScale
 from docgen.render.chart.steps import _Steps, _steps
@@ -111,7 +113,8 @@ def _draw_dose_lane(
         group.add(PolyLine(flat[2:-2] if steps.drops else flat[2:], fillColor=None, **_total_look(style)))
     for index, _, steps in drawn:
         group.add(PolyLine(steps.points(), fillColor=None, **_series_look(index, style)))
-    all_steps = [steps for _, _, steps in drawn] + totals
+    # the total line is drawn without its rise from 0 and its fall back to 0: labels may cross those
+    all_steps = [steps for _, _, steps in drawn] + [replace(steps, base=steps.ys[0], drops=False) for steps in totals]
     area = _Box(scale.left, lane.y0, scale.right + style.right_pad, lane.y1)
     for x0, x1 in scale.break_spans:
         placer.add(_Box(x0 - 1, lane.y0, x1 + 1, lane.y1))
@@ -126,14 +129,13 @@ def _draw_dose_lane(
                 if len(item.beyond_guideline) <= _KEPT_CLEAR:  # labels keep clear of a few marks
                     half = style.marker_size * 0.5
                     placer.add(_Box(x - half, y + 1.5, x + half, y + 1.5 + 1.6 * half))
-    for _, item, steps in drawn:
-        _place_key_labels(group, item, steps, all_steps, area, style, placer)
+    labels = _DoseLabels(group, drawn, all_steps, area, style, placer, scale.break_spans)
+    labels.place_required()
     for index, item, steps in drawn:
         _place_series_label(group, item, index, steps, all_steps, area, style, placer)
     if totals:
         _place_total_label(group, max(totals, key=lambda steps: steps.x_end - steps.xs[0]), all_steps, area, style, placer)
-    for _, item, steps in drawn:
-        _place_dose_labels(group, item, steps, all_steps, area, style, placer)
+    labels.place_optional()
 
 
 def _draw_axis_title(group: Group, text: str, lane: _Box, reserved: float, style: ChartStyle) -> None:
@@ -191,46 +193,6 @@ def _iter_series_spots(steps: _Steps, width: float, size: float, area: _Box) -> 
         yield area.x1 - width - 4, area.y1 - (row + 1) * size * 1.4
 
 
-def _label_spots(
-    steps: _Steps, index: int, width: float, size: float, area: _Box
-) -> list[tuple[float, float, _Box]]:
-    """Candidate (x, baseline, box) spots for a label of a step: above or below its level, at
-    its start, at its end, left of it; then a line higher or lower."""
-    end = steps.xs[index + 1] if index + 1 < len(steps.xs) else steps.x_end
-    y = steps.ys[index]
-    xs = [steps.xs[index] + 2, end - width - 2, steps.xs[index] - width - 2, steps.xs[index] + 2 + width]
-    baselines = [y + 2 + 0.24 * size, y - 2 - 0.76 * size, y + 4 + 1.24 * size, y - 4 - 1.76 * size]
-    spots = [(min(max(x, area.x0 + 1), area.x1 - width - 1), baseline) for baseline in baselines for x in xs]
-    return [(x, baseline, _text_box(x - 0.5, baseline, width + 1, size)) for x, baseline in spots]
-
-
-def _place_key_labels(
-    group: Group,
-    item: DoseSeries,
-    steps: _Steps,
-    all_steps: list[_Steps],
-    area: _Box,
-    style: ChartStyle,
-    placer: _Placer,
-) -> None:
-    """The current, lowest and highest dose: at their steps where there is room, else nearby
-    (left of the step, higher, lower), and if nowhere free, above the step over any line."""
-    size = style.label_size
-    for day, text in sorted(item.key_labels, key=lambda label: label[0]):
-        index = steps.index_at(day)
-        if index is None:
-            continue
-        boxes = _label_spots(steps, index, _width(text, REGULAR, size), size, area)
-        inside = [spot for spot in boxes if spot[2].inside(area)] or boxes[:1]
-        chosen = next((spot for spot in inside
-                       if placer.is_free(spot[2]) and not any(line.hits(spot[2]) for line in all_steps)), None)
-        if chosen is None:
-            chosen = next((spot for spot in inside if placer.is_free(spot[2])), inside[0])
-        x, baseline, box = chosen
-        placer.add(box)
-        group.add(_string(x, baseline, text, REGULAR, size))
-
-
 def _place_total_label(
     group: Group, steps: _Steps, all_steps: list[_Steps], area: _Box, style: ChartStyle, placer: _Placer
 ) -> None:
@@ -243,31 +205,6 @@ def _place_total_label(
             placer.add(box)
             group.add(_string(x, baseline, text, ITALIC, size))
             return
-
-
-def _place_dose_labels(
-    group: Group,
-    item: DoseSeries,
-    steps: _Steps,
-    all_steps: list[_Steps],
-    area: _Box,
-    style: ChartStyle,
-    placer: _Placer,
-) -> None:
-    """The other labelled steps, each where it touches no label and no line, or not at all."""
-    size = style.label_size
-    required = set(item.key_labels)
-    for day, text in sorted(item.labels, key=lambda label: label[0]):
-        if (day, text) in required:
-            continue
-        index = steps.index_at(day)
-        if index is None:
-            continue
-        for x, baseline, box in _label_spots(steps, index, _width(text, REGULAR, size), size, area):
-            if box.inside(area) and placer.is_free(box) and not any(line.hits(box) for line in all_steps):
-                placer.add(box)
-                group.add(_string(x, baseline, text, REGULAR, size))
-                break
 
 
 # --- other medications -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from reportlab.graphics.shapes import Circle, Group, Line, Polygon, Rect
 
 from docgen.markup.figures import EventMarker, TimelineChart
 from docgen.render.chart.flags import _event_levels, _Flag, _FlagLayout
-from docgen.render.chart.layout import _Box
+from docgen.render.chart.layout import _Box, _Placer
 from docgen.render.chart.scale import _TimeScale
 from docgen.render.chart.style import _BLACK, _WHITE, ChartStyle, _gray
 from docgen.render.chart.text import _note_cut, _string, _text_box, _width, _wrap
@@ -88,17 +88,20 @@ def _draw_event_row(
     reserved = [_Box(x0, lane.y0, x1, lane.y1) for x0, x1 in scale.break_spans]
     layout = _FlagLayout(flags, levels, _Box(scale.left - 8, lane.y0, width, lane.y1), marker_y, style, reserved)
     layout.place()
+    # a number set beside its marker covers no marker and no marker's stem
+    half = size_marker / 2
+    for x, y in spots:
+        layout.placer.add(_Box(x - half - 0.3, y - half * 1.2 - 0.3, x + half + 0.3, y + half * 1.2 + 0.3))
+        if y > marker_y:
+            layout.placer.add(_Box(x - 0.3, marker_y, x + 0.3, y))
     stem_top = marker_y - style.marker_size / 2 - 0.4
     for flag, (x, y) in zip(flags, spots, strict=True):
         if flag.box is None:
             # no row had room for its flag: the number goes beside its marker, never left out
-            tag_width = _width(flag.tag, BOLD, size)
-            spots = [(x + size_marker / 2 + 1, y - 0.35 * size), (x - size_marker / 2 - 1 - tag_width, y - 0.35 * size),
-                     (x - tag_width / 2, y + size_marker / 2 + 1 + 0.24 * size)]
-            boxes = [(left, baseline, _text_box(left, baseline, tag_width, size)) for left, baseline in spots]
-            left, baseline, box = next((spot for spot in boxes if layout.placer.is_free(spot[2])), boxes[0])
-            layout.placer.add(box)
-            group.add(_string(left, baseline, flag.tag, BOLD, size))
+            # (the upper row of markers reaches the top of the lane: a number level with it may reach into
+            # the gap above)
+            room = _Box(0, lane.y0, width, lane.y1 + style.lane_gap / 2)
+            _draw_number_beside(group, flag.tag, x, y, layout.placer, room, style)
             continue
         group.add(Line(flag.x, flag.box.y0, flag.x, stem_top, strokeColor=muted, strokeWidth=0.4))
         text_width = flag.box.x1 - flag.box.x0 - 2.6
@@ -108,3 +111,23 @@ def _draw_event_row(
             _note_cut(flag.label, flag.text)
             text_left = left + _width(flag.tag, BOLD, size) + 2.5
             group.add(_string(text_left, flag.baseline, flag.text, REGULAR, size))
+
+
+def _draw_number_beside(
+    group: Group, tag: str, x: float, y: float, placer: _Placer, area: _Box, style: ChartStyle
+) -> None:
+    """An event's number beside its marker at (x, y): right of it, left of it, above or below it,
+    then a little further out, where it covers nothing; right of it if nowhere is free."""
+    size, half = style.label_size, style.marker_size / 2
+    width = _width(tag, BOLD, size)
+    middle = y - 0.35 * size
+    spots = []
+    for gap in (1.0, 2.5, half + 1.5):
+        for shift in (0.0, 1.5, -1.5):  # level with the marker, or a little higher or lower
+            spots += [(x + half + gap, middle + shift), (x - half - gap - width, middle + shift)]
+        spots += [(x - width / 2, y + half * 1.2 + gap - 0.5 + 0.24 * size),
+                  (x - width / 2, y - half * 1.2 - gap + 0.5 - 0.76 * size)]
+    boxes = [(left, baseline, _text_box(left, baseline, width, size)) for left, baseline in spots]
+    left, baseline, box = next((spot for spot in boxes if spot[2].inside(area) and placer.is_free(spot[2])), boxes[0])
+    placer.add(box)
+    group.add(_string(left, baseline, tag, BOLD, size))

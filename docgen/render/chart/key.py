@@ -28,7 +28,8 @@ def _key_groups(chart: TimelineChart) -> list[tuple[str, list[tuple[str, str]]]]
     symptoms: list[tuple[str, str]] = []
     if any(symptom.severities for symptom in chart.symptoms):
         symptoms += [("severity:0", "severity 0-3"), ("severity:5", "4-6"), ("severity:8", "7-10")]
-        if any(not symptom.severities for symptom in chart.symptoms):
+        if any(not symptom.severities or any(severity is None for _, severity in symptom.severities)
+               for symptom in chart.symptoms):
             symptoms.append(("severity:none", "not rated"))
     if any(symptom.end is None for symptom in chart.symptoms):
         symptoms.append(("arrow", "ongoing"))

@@ -80,7 +80,7 @@ def _draw_bar_fill(
     for index, (day, severity) in enumerate(course):
         left = max(scale.x(day), x0)
         right = min(scale.x(course[index + 1][0]) if index + 1 < len(course) else x1, x1)
-        if right > left:
+        if right > left and severity is not None:  # an unrated stretch stays white
             _draw_hatch(group, left, y0, right, y1, _severity_class(severity))
 
 
