@@ -54,13 +54,21 @@ def letter_document(case: Case, kind: DocumentKind, options: Options) -> blocks.
         return document
     from docgen.render.pdf import page_count, render_pdf
 
-    if page_count(render_pdf(document)) <= kind.most_pages:
+    limit = kind.most_pages
+
+    def fits(candidate: blocks.Document) -> bool:
+        return page_count(render_pdf(candidate)) <= limit
+
+    if fits(document):
         return document
-    for level in range(1, kind.brief_levels + 1):
+    most = build_document(case, kind, options, kind.brief_levels)
+    if not fits(most):  # levels condense monotonically: if the last does not fit, none does
+        return document
+    for level in range(1, kind.brief_levels):
         condensed = build_document(case, kind, options, level)
-        if page_count(render_pdf(condensed)) <= kind.most_pages:
+        if fits(condensed):
             return condensed
-    return document
+    return most
 
 
 def render(document: blocks.Document, output_format: str, options: Options,
