@@ -680,7 +680,7 @@ def _columns(block: Any, sheet: StyleSheet) -> list[Flowable]:
         cells.append(flowables)
     columns = [column_width + (COLUMN_GAP if number < len(widths) - 1 else 0.0)
                for number, column_width in enumerate(widths)]
-    table = Table([cells], colWidths=columns)
+    table = Table([cells], colWidths=columns, splitInRow=1)  # a column taller than a page goes on over the next
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab's default is an unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

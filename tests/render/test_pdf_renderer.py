@@ -351,3 +351,16 @@ def test_a_paragraph_of_thousands_of_lines_keeps_every_line() -> None:
     text = "\n".join(pdf_pages(render_pdf(document)))
     found = [line for line in text.splitlines() if line.startswith("line ")]
     assert found == lines
+
+
+def test_a_column_taller_than_a_page_goes_on_over_the_next() -> None:
+    """A letterhead whose address runs to a hundred lines (hostile input) is set over two pages,
+    every line of it, rather than failing the layout."""
+    lines = "<br/>".join(f"Address line {number}" for number in range(1, 101))
+    markup = (f'<document title="Test"><columns widths="1,1"><column><p style="address">{lines}</p></column>'
+              '<column><p style="address">The sender</p></column></columns><p>After the letterhead.</p></document>')
+    pdf = render_pdf(parse_document(markup, {}, "test.xml.j2"))
+    assert page_count(pdf) >= 2
+    text = folded(" ".join(pdf_pages(pdf)))
+    assert all(f"Address line {number} " in text + " " for number in range(1, 101))
+    assert "The sender" in text and "After the letterhead." in text
