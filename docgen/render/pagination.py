@@ -6,10 +6,8 @@
 - Spacers between a block that keeps and the next block keep too, so a chain is not cut by them.
 - The closing of each part of a document (a part ends at a page break or at the end): from the
   block before its last signature to the end of the part, the blocks go on the same page, so a
-  signature, an enclosure line or the closing disclaimer never stands alone on a last page; where
-  that block is a courtesy line ("Thank you for your help.", under ``COURTESY_CHARACTERS``), the
-  block before it comes along too, so the last page holds more than formulas. A part with no
-  signature treats a closing rule followed by fine print the same way.
+  signature, an enclosure line or the closing disclaimer never stands alone on a last page. A
+  part with no signature treats a closing rule followed by fine print the same way.
 
 ``plan`` groups the blocks accordingly; the PDF renderer makes each group one flowable that
 splits only where these rules allow, and the DOCX renderer sets Word's keep-with-next and
@@ -68,14 +66,6 @@ def _is_signature(block: blocks.Block) -> bool:
     return isinstance(block, blocks.Paragraph) and block.style == "signature"
 
 
-#: A paragraph this short before the signature is a courtesy line, not content of its own.
-COURTESY_CHARACTERS = 160
-
-
-def _is_courtesy(block: blocks.Block) -> bool:
-    return isinstance(block, blocks.Paragraph) and block.style == "body" and len(blocks.plain(block.spans)) < COURTESY_CHARACTERS
-
-
 def _before(items: tuple[blocks.Block, ...], index: int, start: int) -> int:
     """The index of the last block before ``index`` (from ``start``) that is not a spacer."""
     for earlier in range(index - 1, start - 1, -1):
@@ -88,10 +78,7 @@ def closing_start(items: tuple[blocks.Block, ...], start: int, end: int) -> int 
     """Where the closing of the part items[start:end] begins, or None if it has none."""
     signatures = [index for index in range(start, end) if _is_signature(items[index])]
     if signatures:
-        begin = _before(items, signatures[-1], start)
-        if _is_courtesy(items[begin]) and begin > start:  # "Thank you for your help.": take what it closes
-            begin = _before(items, begin, start)
-        return begin
+        return _before(items, signatures[-1], start)
     content = [index for index in range(start, end) if not isinstance(items[index], blocks.Spacer)]
     if len(content) >= 3 and isinstance(items[content[-2]], blocks.Rule):
         last = items[content[-1]]

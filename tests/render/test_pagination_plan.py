@@ -78,15 +78,6 @@ def test_headings_introducing_lines_and_marked_paragraphs_keep_with_what_follows
 def test_a_part_without_a_signature_keeps_its_closing_rule_and_fine_print_with_the_block_before() -> None:
     items = (blocks.Paragraph(TEXT), blocks.Table((), ((TEXT,),), (1.0,)), blocks.Rule(), blocks.Paragraph(TEXT, style="fine"))
     assert pagination.plan(items)[-1] == pagination.Unit(1, 4, pagination.CLOSING)
-    long = (blocks.Span("A paragraph of substance before the signature, long enough to be more than a courtesy line: "
-                        "it says what the letter asks and why, in two lines or more of running text."),)
-    signed = (blocks.Paragraph(TEXT), blocks.Paragraph(long), blocks.Spacer(20), blocks.Paragraph(TEXT, style="signature"),
+    signed = (blocks.Paragraph(TEXT), blocks.Paragraph(TEXT), blocks.Spacer(20), blocks.Paragraph(TEXT, style="signature"),
               blocks.Paragraph(TEXT, style="small"), blocks.Rule(), blocks.Paragraph(TEXT, style="fine"))
     assert pagination.plan(signed)[-1] == pagination.Unit(1, 7, pagination.CLOSING)
-
-
-def test_a_courtesy_line_before_the_signature_brings_the_paragraph_before_it() -> None:
-    courtesy = (blocks.Span("I can provide proof of my identity if you need it. Thank you for your help."),)
-    items = (blocks.Paragraph(TEXT), blocks.Paragraph(TEXT), blocks.Paragraph(courtesy),
-             blocks.Paragraph(TEXT, style="signature"), blocks.Rule(), blocks.Paragraph(TEXT, style="fine"))
-    assert pagination.plan(items)[-1] == pagination.Unit(1, 6, pagination.CLOSING)
