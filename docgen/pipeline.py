@@ -59,7 +59,8 @@ def letter_document(case: Case, kind: DocumentKind, options: Options) -> blocks.
     def fits(candidate: blocks.Document) -> bool:
         return page_count(render_pdf(candidate)) <= limit
 
-    if fits(document):
+    pages = page_count(render_pdf(document))
+    if pages <= limit or pages > limit + 1:  # the levels condense the reason by less than a page
         return document
     most = build_document(case, kind, options, kind.brief_levels)
     if not fits(most):  # levels condense monotonically: if the last does not fit, none does
