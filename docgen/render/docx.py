@@ -80,9 +80,7 @@ def _no_table_first(docx: DocxDocument) -> None:
         return
     paragraph = DocxParagraph(OxmlElement("w:p"), docx._body)
     first.addprevious(paragraph._p)
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = 1.0
-    _tiny_mark(paragraph)
+    _as_gap(paragraph, 0.0)
 
 
 def _sheet(part: blocks.Document, paper: blocks.Document | None = None) -> StyleSheet:
@@ -463,7 +461,11 @@ def _gap(container: Any, points: float) -> None:
     """An empty paragraph about ``points`` tall: its mark set in 1 pt type at single spacing,
     the rest as space after. (An empty paragraph takes the height of its mark's type, and
     LibreOffice misjudges pages that hold empty paragraphs of an exact line height.)"""
-    paragraph = container.add_paragraph()
+    _as_gap(container.add_paragraph(), points)
+
+
+def _as_gap(paragraph: DocxParagraph, points: float) -> None:
+    """Make an empty paragraph about ``points`` tall (at least its 1 pt mark's line)."""
     _tiny_mark(paragraph)
     paragraph.paragraph_format.line_spacing = 1.0
     paragraph.paragraph_format.space_after = Pt(max(0.0, points - _GAP_LINE))
@@ -676,9 +678,7 @@ class _Cell:
             cell.remove(cell[-1])
         last = DocxParagraph(OxmlElement("w:p"), self._cell)
         cell.append(last._p)
-        last.paragraph_format.space_after = Pt(0)
-        last.paragraph_format.line_spacing = 1.0
-        _tiny_mark(last)
+        _as_gap(last, 0.0)
 
     def add_picture(self, image: IO[bytes], width: Any = None) -> None:
         self.add_paragraph().add_run().add_picture(image, width=width)
